@@ -1,0 +1,66 @@
+"""create_app(): the Litestar application, short and explicit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.template.config import TemplateConfig
+from redis import Redis
+
+from api.auth import resolve_caller
+from api.errors import EXCEPTION_HANDLERS
+from api.health import healthz, readyz
+from api.jobs import JobController
+from api.queue_status import queue_status
+from worker.connection import connect
+from worker.log import setup_logging
+from worker.settings import get_settings
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "dashboard" / "templates"
+# Multipart framing around the file: the body may exceed the file limit by this much.
+MULTIPART_SLACK_BYTES = 64 * 1024
+
+
+def provide_redis(state: State) -> Redis:
+    redis: Redis = state.redis
+    return redis
+
+
+def create_app(redis: Redis | None = None) -> Litestar:
+    settings = get_settings()
+    setup_logging()
+    connection = redis or connect()
+
+    def close_redis() -> None:
+        if redis is None:
+            connection.close()
+
+    return Litestar(
+        route_handlers=[JobController, queue_status, healthz, readyz],
+        dependencies={
+            "redis": Provide(provide_redis, sync_to_thread=False),
+            "caller": Provide(resolve_caller, sync_to_thread=True),
+        },
+        state=State({"redis": connection}),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        request_max_body_size=settings.upload.max_upload_bytes + MULTIPART_SLACK_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="examgen",
+            version="0.1.0",
+            description="Turns course-material PDFs into exams. Bearer tokens: `examgen token create NAME`.",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")},
+            ),
+            security=[{"bearer": []}],
+        ),
+        response_cache_config=ResponseCacheConfig(),
+        on_shutdown=[close_redis],
+    )

@@ -1,0 +1,46 @@
+"""Who is calling: a bearer token, or (for the dashboard's fragments) an admin's session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from redis import Redis
+
+from api import tokens
+from api.tokens import Caller
+
+SESSION_COOKIE = "examgen_session"
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def resolve_caller(request: Request[Any, Any, Any], redis: Redis) -> Caller:
+    """The `caller` dependency: 401 unless a valid token (or dashboard session) comes along."""
+    token = bearer_token(request)
+    if token is not None:
+        caller = tokens.verify(redis, token)
+        if caller is None:
+            raise NotAuthorizedException("Unknown or revoked token.", headers={"WWW-Authenticate": "Bearer"})
+        return caller
+    from dashboard.sessions import caller_from_session
+
+    session_caller = caller_from_session(request, redis)
+    if session_caller is not None:
+        return session_caller
+    raise NotAuthorizedException(
+        "Missing bearer token: send `Authorization: Bearer <token>`.", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def require_admin(caller: Caller) -> Caller:
+    if not caller.admin:
+        raise PermissionDeniedException("This needs an admin token.")
+    return caller

@@ -1,0 +1,85 @@
+"""The job view of DESIGN.md, built from RQ's job hash, the queue position and the wait estimate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from redis import Redis
+from rq.job import Job, JobStatus
+
+from worker import keys, stats
+from worker.settings import get_settings
+
+_STATUS = {
+    JobStatus.QUEUED: "queued",
+    JobStatus.DEFERRED: "queued",
+    JobStatus.SCHEDULED: "queued",
+    JobStatus.STARTED: "started",
+    JobStatus.FINISHED: "finished",
+    JobStatus.FAILED: "failed",
+    JobStatus.CANCELED: "canceled",
+    JobStatus.STOPPED: "canceled",
+}
+
+GENERIC_FAILURE = (
+    "The job failed because of an internal error on the worker (it has been logged); "
+    "try again, and tell the operator if it happens again."
+)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def public_status(job: Job) -> str:
+    return _STATUS.get(job.get_status(refresh=False), "queued")
+
+
+def positions(redis: Redis, job_ids: list[str]) -> list[int | None]:
+    """1-based queue positions (None when not waiting in the queue), in one round trip."""
+    with redis.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.lpos(keys.queue, job_id)
+        found = pipe.execute()
+    return [int(p) + 1 if p is not None else None for p in found]
+
+
+def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -> dict[str, Any]:
+    status = public_status(job)
+    if status == "queued" and position is None:
+        status = "started"  # claimed by a worker, its run not yet recorded
+    meta = job.meta or {}
+    wait = 0
+    if status == "queued" and position is not None and status_now is not None:
+        wait = status_now.wait_for_position(position)
+    error = None
+    if status == "failed":
+        error = str(meta.get("error") or GENERIC_FAILURE)
+    progress = 100 if status == "finished" else int(meta.get("progress", 0) or 0)
+    return {
+        "job_id": job.id,
+        "status": status,
+        "position": position if status == "queued" else None,
+        "progress": max(0, min(progress, 100)),
+        "estimated_wait_time": wait,
+        "created_at": _iso(job.created_at),
+        "started_at": _iso(job.started_at) if status != "queued" else None,
+        "ended_at": _iso(job.ended_at) if status in ("finished", "failed", "canceled") else None,
+        "filename": meta.get("filename"),
+        "error": error,
+        "pages": meta.get("pages"),
+        "questions": meta.get("questions"),
+    }
+
+
+def views(redis: Redis, jobs: list[Job]) -> list[dict[str, Any]]:
+    places = positions(redis, [j.id for j in jobs])
+    status_now = None
+    if any(p is not None for p in places):
+        status_now = stats.read_status(redis, keys.queue, get_settings().queue.max_concurrent_jobs)
+    return [view(job, place, status_now) for job, place in zip(jobs, places, strict=True)]

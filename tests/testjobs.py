@@ -1,0 +1,34 @@
+"""Tiny job functions for the cap and recovery tests; workers import them as tests.testjobs.
+
+Each keeps an independent record of concurrency in Redis (not examgen's statistics): a counter
+of jobs inside their body, every value it reached, and start/end events.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rq import get_current_job
+
+RUNNING = "test:running"
+SAMPLES = "test:samples"
+EVENTS = "test:events"
+
+
+def tracked(seconds: float, label: str = "") -> str:
+    job = get_current_job()
+    assert job is not None
+    redis = job.connection
+    now = redis.incr(RUNNING)
+    redis.rpush(SAMPLES, now)
+    redis.rpush(EVENTS, f"start {job.id} {label}")
+    try:
+        time.sleep(seconds)
+    finally:
+        redis.decr(RUNNING)
+        redis.rpush(EVENTS, f"end {job.id} {label}")
+    return label
+
+
+def fail_always() -> None:
+    raise RuntimeError("this test job always fails")

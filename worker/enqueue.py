@@ -1,0 +1,63 @@
+"""Putting a job on the queue: the one path every job takes, with its bookkeeping in one MULTI.
+
+The upload, RQ's job hash and queue push, the owner's index and the queue's high-water mark
+are written in a single transaction: a job is either accepted whole or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from redis import Redis
+from rq import Queue
+from rq.job import Job
+
+from worker import keys, stats
+from worker.log import queue_line
+from worker.settings import get_settings
+from worker.slots import Levels
+
+
+def queue_for(connection: Redis) -> Queue:
+    return Queue(
+        keys.QUEUE_NAME,
+        connection=connection,
+        default_timeout=get_settings().queue.job_timeout_s,
+    )
+
+
+def enqueue(
+    connection: Redis,
+    func: str,
+    *,
+    args: tuple[Any, ...] = (),
+    meta: dict[str, Any] | None = None,
+    owner: str | None = None,
+    upload: bytes | None = None,
+    timeout_s: int | None = None,
+) -> tuple[Job, Levels]:
+    settings = get_settings().queue
+    queue = queue_for(connection)
+    job = queue.create_job(
+        func,
+        args=args,
+        meta=meta or {},
+        timeout=timeout_s or settings.job_timeout_s,
+        result_ttl=settings.result_ttl_s,
+        failure_ttl=settings.result_ttl_s,
+    )
+    created_ms = int(time.time() * 1000)
+    with connection.pipeline(transaction=True) as pipe:
+        if upload is not None:
+            pipe.set(keys.upload(job.id), upload, ex=settings.result_ttl_s)
+        queue.enqueue_job(job, pipeline=pipe)
+        pipe.zadd(keys.all_jobs, {job.id: created_ms})
+        if owner is not None:
+            pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
+            pipe.sadd(keys.owner_open(owner), job.id)
+        stats.note_enqueued(pipe, queue.key)
+        results = pipe.execute()
+    levels = stats.levels_from(results[-1])
+    queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)
+    return job, levels

@@ -1,0 +1,181 @@
+"""The RQ worker that runs examgen jobs under the deployment-wide cap.
+
+Four changes to RQ's forking worker, each where RQ leaves a seam:
+- it dequeues by claiming a slot and a job together (``worker.slots.claim``), so the cap holds
+  across every process on every host and the queue stays FIFO;
+- the work-horse dies with its worker and renews its own lease (``worker.lifeline``);
+- a horse that dies without a result (SIGKILL, OOM) puts its job back instead of failing it;
+- SIGTERM lets the running job finish for a grace period, then hands it back to the queue.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from types import FrameType
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.executions import Execution
+from rq.job import Job, JobStatus
+from rq.registry import CanceledJobRegistry
+from rq.worker import WorkerStatus
+
+from worker import keys, lifeline, recovery, slots
+from worker.log import queue_line
+from worker.settings import get_settings
+
+# How often a busy worker looks at its horse: bounds how late a grace period is noticed.
+MONITOR_INTERVAL_S = 2
+# An idle worker retries a claim at least this often even if no wake-up arrives.
+IDLE_POLL_S = 1
+
+
+class ExamWorker(Worker):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("job_monitoring_interval", MONITOR_INTERVAL_S)
+        super().__init__(*args, **kwargs)
+        settings = get_settings().queue
+        self.cap = settings.max_concurrent_jobs
+        self.lease_ttl_s = settings.lease_ttl_s
+        self.grace_s = settings.shutdown_grace_s
+        self._stop_deadline: float | None = None
+        self._lost_job_id: str | None = None
+        self._handback_job_id: str | None = None
+
+    # -- shutdown -------------------------------------------------------------------------
+    def _install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self._on_stop_signal)
+        # Ctrl-C reaches the whole process group; the pool turns it into one SIGTERM each.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._stop_requested:
+            self._stop_deadline = 0.0  # a second request: hand the job back now
+            return
+        self.log.info("Worker %s: stopping; a running job may finish for %d s", self.name, self.grace_s)
+        self._stop_requested = True
+        self._stop_deadline = time.monotonic() + self.grace_s
+        self._shutdown_requested_date = None
+
+    def maintain_heartbeats(self, job: Job, execution: Execution) -> None:
+        super().maintain_heartbeats(job, execution)
+        deadline = self._stop_deadline
+        if deadline is not None and time.monotonic() >= deadline and self._handback_job_id != job.id:
+            self.log.warning("Worker %s: grace period over, handing job %s back", self.name, job.id)
+            self._handback_job_id = job.id
+            self.kill_horse()
+
+    # -- dequeue: a slot and a job together --------------------------------------------------
+    def dequeue_job_and_maintain_ttl(
+        self, timeout: int | None, max_idle_time: int | None = None
+    ) -> tuple[Job, Queue] | None:
+        queue = self.queues[0]
+        burst = timeout is None
+        self.set_state(WorkerStatus.IDLE)
+        self.procline(f"Waiting for a slot on {queue.name}")  # type: ignore[no-untyped-call]
+        idle_since = time.monotonic()
+        backoff_s = 1.0
+        while not self._stop_requested:
+            try:
+                self.heartbeat()
+                if self.should_run_maintenance_tasks:
+                    self.run_maintenance_tasks()  # type: ignore[no-untyped-call]
+                self.check_for_suspension(burst)
+                got = slots.claim(self.connection, queue.key, self.cap, self.lease_ttl_s)
+                if got.job_id is not None:
+                    job = self._fetch_claimed(got.job_id, queue)
+                    if job is None:
+                        continue
+                    queue_line("started", job.id, got.levels.queued, got.levels.running, self.cap)
+                    return job, queue
+                if burst and got.levels.queued == 0:
+                    return None
+                if max_idle_time is not None and time.monotonic() - idle_since > max_idle_time:
+                    return None
+                self.connection.blpop([keys.wakeup], timeout=IDLE_POLL_S)
+                backoff_s = 1.0
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                self.log.error("Worker %s: Redis unreachable (%s); retrying in %.0f s", self.name, exc, backoff_s)
+                time.sleep(backoff_s)
+                backoff_s = min(backoff_s * 2, 30.0)
+        return None
+
+    def _fetch_claimed(self, job_id: str, queue: Queue) -> Job | None:
+        try:
+            job = Job.fetch(job_id, connection=self.connection, serializer=self.serializer)
+        except NoSuchJobError:
+            job = None
+        if job is None or job.get_status(refresh=False) in recovery.ENDED:
+            # Deleted or canceled while it waited: give the slot straight back.
+            slots.release(self.connection, job_id, queue.key)
+            return None
+        return job
+
+    # -- the run and its end ------------------------------------------------------------------
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        lifeline.die_with_parent()
+        lifeline.LeaseKeeper(self.connection, job.id, self.lease_ttl_s).start()
+        super().main_work_horse(job, queue)
+
+    def setup_work_horse_signals(self) -> None:
+        # Only the worker decides when a job stops (grace period, cancel): a PaaS or systemd
+        # SIGTERM to every process must not cut a job short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        self._lost_job_id = None
+        try:
+            super().execute_job(job, queue)
+        finally:
+            end = slots.release(self.connection, job.id, queue.key)
+            if end.held:
+                if end.status in recovery.ENDED:
+                    self.connection.delete(keys.upload(job.id))
+                seconds = end.duration_ms / 1000 if end.duration_ms is not None else None
+                queue_line(
+                    end.status or "ended", job.id, end.levels.queued, end.levels.running, self.cap, seconds=seconds
+                )
+
+    def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
+        self._lost_job_id = job.id
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
+
+    def handle_job_failure(
+        self,
+        job: Job,
+        queue: Queue,
+        started_job_registry: Any = None,
+        exc_string: str = "",
+        execution: Execution | None = None,
+    ) -> None:
+        if not self.is_horse and self._stopped_job_id == job.id:
+            self._stopped_job_id = None
+            self._cancel_running(job, queue, execution)
+            return
+        if not self.is_horse and self._lost_job_id == job.id:
+            self._lost_job_id = None
+            handed_back = self._handback_job_id == job.id
+            self._handback_job_id = None
+            if not slots.holds(self.connection, job.id):
+                return  # the reaper already took this job over
+            if execution is not None:
+                with self.connection.pipeline() as pipe:
+                    self.cleanup_execution(job, pipeline=pipe, execution=execution)
+                    pipe.execute()
+            outcome = recovery.give_back(self.connection, job, queue, counts_as_attempt=not handed_back)
+            self.log.warning("Worker %s: job %s lost its work-horse; %s", self.name, job.id, outcome)
+            return
+        super().handle_job_failure(job, queue, started_job_registry, exc_string, execution)
+
+    def _cancel_running(self, job: Job, queue: Queue, execution: Execution | None) -> None:
+        with self.connection.pipeline(transaction=True) as pipe:
+            job.set_status(JobStatus.CANCELED, pipeline=pipe)
+            self.cleanup_execution(job, pipeline=pipe, execution=execution)
+            CanceledJobRegistry(job.origin, self.connection, serializer=self.serializer).add(job, pipeline=pipe)
+            pipe.execute()
+        self.log.info("Worker %s: job %s canceled while running", self.name, job.id)

@@ -1,0 +1,156 @@
+"""From pypdf's per-page text to one clean text: running headers gone, lines joined, pages tracked.
+
+Sentences are later cut out of `Document.text` as plain substrings, so every question's source_text
+is literally in the document and its page is the page its first character came from. A hard
+paragraph break is stored as "\n"; the sentence splitter never lets a sentence cross one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .chars import is_cjk, normalize_line
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    page_starts: tuple[int, ...]
+    """page_starts[i] is the offset in text where page i+1 begins."""
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_starts)
+
+    def page_of(self, offset: int) -> int:
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+
+_DIGITS = re.compile(r"\d+")
+_ROMAN = re.compile(r"\b[ivxlc]{1,7}\b")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*)?(?:page|seite|p\.|s\.)?\s*(?:\d{1,4}|[ivxlcdm]{1,7})"
+    r"(?:\s*(?:/|of|von|de)\s*\d{1,4})?(?:\s*[-–—])?$|^第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?$",
+    re.IGNORECASE,
+)
+_LEADERS = re.compile(r"(?:\.\s?){4,}\s*\S{0,6}$|(?:…\s?){3,}|_{6,}")
+_ENUMERATION = re.compile(r"^(?:[•▪◦·*]|[-–—]\s|\(?[0-9ivx]{1,4}\)|\(?[a-h]\)|\d{1,2}\.\s)")
+# Captions are paragraphs of their own; LaTeX often sets them as one full-width line.
+_CAPTION = re.compile(
+    r"^(?:(?:Abbildung|Abb\.|Figure|Fig\.|Table|Tabelle|Tab\.|Listing)\s*\d+(?:\.\d+)*\s*[:.–—-]|[图表]\s*\d)",
+    re.IGNORECASE,
+)
+_TERMINAL = ".!?。！？；;:：…”\")）"
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_EDGE = 2  # lines at the top and at the bottom of a page that may be running headers or footers
+
+
+def _signature(line: str) -> str:
+    # Running headers differ from page to page only in their numbers ("GeoBase® 6", "GeoBase® vii").
+    return _ROMAN.sub("#", _DIGITS.sub("#", line.lower()))
+
+
+def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        edges = {_signature(line) for line in lines[:_EDGE] + lines[-_EDGE:] if len(line) <= 120}
+        seen.update(edges)
+    # A line with a (page) number needs to repeat on two pages to count as running; plain text lines
+    # must be common, so repeated lines of real prose in short documents survive.
+    plain_needed = max(3, len(pages) // 4)
+
+    def running(line: str) -> bool:
+        sig = _signature(line)
+        return seen[sig] >= (2 if "#" in sig else plain_needed) and len(line) <= 120
+
+    cleaned = []
+    for lines in pages:
+        top, bottom = lines[:_EDGE], lines[_EDGE:][-_EDGE:]
+        middle = lines[_EDGE : len(lines) - len(bottom)]
+        keep_top = [line for line in top if not running(line) and not _PAGE_NUMBER.match(line)]
+        keep_bottom = [line for line in bottom if not running(line) and not _PAGE_NUMBER.match(line)]
+        cleaned.append(keep_top + middle + keep_bottom)
+    return cleaned
+
+
+def _typical_length(lines: list[str], fallback: int) -> int:
+    # The 80th percentile line length is a full line of body text even on pages with captions,
+    # formulas or table cells, which are shorter.
+    lengths = sorted(len(line) for line in lines if len(line) >= 8)
+    if len(lengths) < 6:
+        return fallback
+    return lengths[int(len(lengths) * 0.8)]
+
+
+def _starts_lower(line: str) -> bool:
+    return line[:1].islower()
+
+
+class _Joiner:
+    def __init__(self, vocabulary: set[str]) -> None:
+        self.vocabulary = vocabulary
+
+    def separator(self, prev: str, nxt: str, typical: int) -> str:
+        """"" to glue, " " to continue the sentence, "\n" for a hard break, "-" to drop prev's hyphen."""
+        if _ENUMERATION.match(nxt) or _CAPTION.match(nxt) or _CAPTION.match(prev):
+            return "\n"
+        short = len(prev) < 0.72 * typical
+        if prev[-1] in _TERMINAL and short:
+            return "\n"
+        if prev[-1] == "-" and len(prev) > 1 and prev[-2].isalpha():
+            return self._hyphen(prev, nxt)
+        if is_cjk(prev[-1]) or is_cjk(nxt[0]):
+            # A heading line without punctuation, then the text: keep them apart.
+            return "\n" if len(prev) < 0.6 * typical and prev[-1] not in "，、" else ""
+        if short and len(prev) < 0.6 * typical and not _starts_lower(nxt) and prev[-1] not in ",;(-–":
+            return "\n"
+        return " "
+
+    def _hyphen(self, prev: str, nxt: str) -> str:
+        if not _starts_lower(nxt):
+            return ""  # "Schwarz-" + "Weiß", "E-" + "Mail": a real hyphen
+        head = re.search(r"[^\W\d_]+-$", prev)
+        tail = re.match(r"[^\W\d_]+", nxt)
+        if head and tail:
+            first, second = head.group(0)[:-1].lower(), tail.group(0).lower()
+            if f"{first}-{second}" in self.vocabulary and f"{first}{second}" not in self.vocabulary:
+                return ""  # the document writes this compound with a hyphen elsewhere
+        return "-"
+
+
+def build_document(raw_pages: list[str]) -> Document:
+    pages = []
+    for raw in raw_pages:
+        lines = (normalize_line(line) for line in raw.splitlines())
+        pages.append([line for line in lines if line and not _LEADERS.search(line)])
+    pages = _strip_running_lines(pages)
+    all_lines = [line for lines in pages for line in lines]
+    vocabulary = set(_WORDS.findall(" ".join(all_lines).lower()))
+    joiner = _Joiner(vocabulary)
+    fallback = _typical_length(all_lines, 60)
+
+    parts: list[str] = []
+    length = 0
+    starts: list[int] = []
+    prev: str | None = None
+    for lines in pages:
+        typical = _typical_length(lines, fallback)
+        # The separator before a page's first line still belongs to the page before it, so a sentence
+        # running over the break keeps the page it started on.
+        starts.append(length)
+        for line in lines:
+            if prev is not None:
+                sep = joiner.separator(prev, line, typical)
+                if sep == "-":
+                    parts[-1] = parts[-1][:-1]
+                    length -= 1
+                    sep = ""
+                parts.append(sep)
+                length += len(sep)
+            parts.append(line)
+            length += len(line)
+            prev = line
+    return Document(text="".join(parts), page_starts=tuple(starts))

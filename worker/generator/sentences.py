@@ -1,0 +1,106 @@
+"""Sentence splitting that survives abbreviations, initials, decimals and Chinese punctuation.
+
+Sentences are (offset, text) slices of Document.text, never rewritten copies: a question's
+source_text can always be found verbatim in the extracted text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .layout import Document
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    text: str
+    start: int
+    page: int
+
+
+# Abbreviations after which a full stop never ends a sentence (lower case, without the final dot).
+_ALWAYS = frozenset(
+    ["e.g", "i.e", "cf", "vs", "viz", "approx", "ca", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "fig", "figs", "eq", "eqs", "no", "nos", "vol", "vols", "pp", "p", "sec", "sect", "ch", "chap", "ref", "refs", "al", "ed", "eds", "resp", "incl", "esp", "dept", "univ", "corp", "inc", "ltd", "co", "nr", "abb", "bsp", "def", "bzw", "vgl", "z.b", "d.h", "u.a", "o.ä", "s.o", "s.u", "ggf", "evtl", "sog", "inkl", "bspw", "insb", "hr", "fr", "dipl", "ing", "mio", "mrd", "jh", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez"]
+)
+# These end sentences too ("... and so on, etc. The next"): only a lower-case next word keeps them.
+_SOMETIMES = frozenset({"etc", "usw", "u.s.w", "al", "bzw", "ff"})
+_MONTHS_DE = frozenset(
+    ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"]
+)
+
+_LATIN_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_CJK_STOP = re.compile(r"(?:[。！？；]|[!?](?!\w))[”’」』）)\"']*")
+_LEADING_NOISE = re.compile(
+    r"^(?:[•▪◦·*\-–—]\s*|\(?(?:[0-9]{1,3}|[ivx]{1,4}|[a-h])\)\s+|\d{1,2}\.\s+(?=\D))+", re.IGNORECASE
+)
+_WORD_BEFORE = re.compile(r"(\S+?)[.!?…]+[\"'”’»)\]]*$")
+
+
+def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
+    punct = stop.group(0)
+    rest = paragraph[stop.end() :].lstrip()
+    if not rest:
+        return True
+    nxt = rest[0]
+    if nxt.islower():
+        return False  # "e.g. the", "z. B. auch", "... and so on. the" (the last one is rare)
+    if "." not in punct or any(ch in punct for ch in "!?"):
+        return True
+    before = _WORD_BEFORE.search(paragraph, 0, stop.end())
+    word = before.group(1).lower() if before else ""
+    word = word.lstrip("([\"'„“‘«")
+    if word in _ALWAYS:
+        return False
+    if word in _SOMETIMES:
+        return True
+    if len(word) == 1 and word.isalpha() and before is not None:
+        if re.match(r"[^\W\d_]\.", rest):
+            return False  # "z. B.", "d. h.", "i. e."
+        earlier = paragraph[: before.start(1)].split()
+        # An initial: "John F. Kennedy". Not in German, where "für eine Menge X. Dann" capitalises nouns.
+        if lang != "de" and word.upper() == before.group(1) and earlier and earlier[-1][:1].isupper():
+            return False
+    if lang == "de" and word.isdigit() and len(word) <= 2:
+        # German ordinals: "am 31. Dezember", "im 2. Kapitel".
+        first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+        if first in _MONTHS_DE or first.rstrip(".") in {"kapitel", "auflage", "jahrhundert", "ordnung"}:
+            return False
+    return True
+
+
+def _spans_in(paragraph: str, lang: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    stops: list[re.Match[str]] = list(_LATIN_STOP.finditer(paragraph))
+    if lang == "zh" or any("\u3000" <= ch <= "\u9fff" for ch in paragraph[:200]):
+        stops += list(_CJK_STOP.finditer(paragraph))
+        stops.sort(key=lambda m: m.end())
+    for stop in stops:
+        if stop.end() <= start:
+            continue
+        if stop.re is _CJK_STOP or _ends_sentence(paragraph, stop, lang):
+            yield start, stop.end()
+            start = stop.end()
+    if start < len(paragraph):
+        yield start, len(paragraph)
+
+
+def split_sentences(doc: Document, lang: str) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    offset = 0
+    for paragraph in doc.text.split("\n"):
+        for begin, end in _spans_in(paragraph, lang):
+            piece = paragraph[begin:end]
+            stripped = piece.lstrip()
+            noise = _LEADING_NOISE.match(stripped)
+            if noise:
+                stripped = stripped[noise.end() :]
+            text = stripped.rstrip()
+            if not text:
+                continue
+            start = offset + begin + (len(piece) - len(stripped))
+            sentences.append(Sentence(len(sentences), text, start, doc.page_of(start)))
+        offset += len(paragraph) + 1
+    return sentences

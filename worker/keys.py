@@ -1,0 +1,71 @@
+"""Every Redis key examgen owns, and every lifetime, in one place.
+
+RQ names its own keys (``rq:queue:examgen``, ``rq:job:<id>``, registries); those are reached only
+through RQ's API. Everything else lives under one prefix so an operator can tell examgen's data
+from other tenants of the same Redis and ``SCAN examgen:*`` finds all of it.
+"""
+
+from __future__ import annotations
+
+from rq.queue import Queue as _RQQueue
+
+PREFIX = "examgen"
+QUEUE_NAME = "examgen"
+# RQ's list of waiting job ids for our queue (RQ builds it the same way).
+queue = _RQQueue.redis_queue_namespace_prefix + QUEUE_NAME
+
+# Slots: one sorted-set member per running job, scored by the lease's expiry (ms since epoch).
+leases = f"{PREFIX}:slots:leases"
+# When each running job's lease was first taken (ms): elapsed time for the wait estimate.
+lease_started = f"{PREFIX}:slots:started"
+# Idle workers block on this list; enqueues and releases push to it so a claim is tried at once.
+wakeup = f"{PREFIX}:slots:wakeup"
+wakeup_max_len = 256
+# The stats hash: high-water marks, totals, average job duration, when each mark was reached.
+stats = f"{PREFIX}:stats"
+# Per-minute history, a ring of `history_minutes` slots inside one hash (bounded memory).
+history = f"{PREFIX}:stats:history"
+history_minutes = 24 * 60
+# Live worker pools announce themselves here (member = pool name, score = expiry in ms).
+pools = f"{PREFIX}:pools"
+pool_sizes = f"{PREFIX}:pool-sizes"
+pool_ttl_s = 30
+
+# API tokens: sha256 digest -> JSON record; name -> digest.
+tokens_by_digest = f"{PREFIX}:tokens"
+token_digest_by_name = f"{PREFIX}:token-names"
+# Every job, newest last (score = created ms); admins list these.
+all_jobs = f"{PREFIX}:jobs"
+# Dashboard secret, generated once when EXAMGEN_SECRET_KEY is unset.
+secret_key = f"{PREFIX}:secret-key"
+session_ttl_s = 12 * 3600
+
+
+def owner_jobs(owner: str) -> str:
+    """A token's jobs, newest last (score = created ms)."""
+    return f"{PREFIX}:owner:{owner}:jobs"
+
+
+def owner_open(owner: str) -> str:
+    """A token's jobs that may still be unfinished (pruned lazily by the quota check)."""
+    return f"{PREFIX}:owner:{owner}:open"
+
+
+def upload(job_id: str) -> str:
+    """The uploaded PDF bytes, deleted when the job ends."""
+    return f"{PREFIX}:upload:{job_id}"
+
+
+def exam(job_id: str) -> str:
+    """The finished exam as JSON."""
+    return f"{PREFIX}:exam:{job_id}"
+
+
+def attempts(job_id: str) -> str:
+    """How many times a worker died while running this job."""
+    return f"{PREFIX}:attempts:{job_id}"
+
+
+def session(session_id: str) -> str:
+    """A dashboard session."""
+    return f"{PREFIX}:session:{session_id}"

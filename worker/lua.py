@@ -1,0 +1,181 @@
+"""The Lua sources of every script that changes a count together with its statistics.
+
+Each script runs atomically inside Redis, so a count and its high-water mark can never disagree
+and a burst between two polls is never missed. Times come from Redis' own clock (TIME), so hosts
+with skewed clocks still agree on when a lease expires.
+"""
+
+from __future__ import annotations
+
+_PRELUDE = """
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function history_slot(hkey, minutes, ms)
+  local minute = math.floor(ms / 60000)
+  local slot = minute % minutes
+  if tonumber(redis.call('HGET', hkey, slot .. ':t') or '-1') ~= minute then
+    redis.call('HSET', hkey, slot .. ':t', minute, slot .. ':q', 0, slot .. ':ql', 0,
+               slot .. ':p', 0, slot .. ':pl', 0, slot .. ':f', 0, slot .. ':x', 0)
+  end
+  return slot
+end
+
+-- The per-minute ring keeps both the peak within the minute and the last level, so a quiet
+-- minute can be drawn from the level its predecessor ended at.
+local function note_levels(hkey, minutes, ms, queued, running)
+  local slot = history_slot(hkey, minutes, ms)
+  if queued > tonumber(redis.call('HGET', hkey, slot .. ':q')) then
+    redis.call('HSET', hkey, slot .. ':q', queued)
+  end
+  if running > tonumber(redis.call('HGET', hkey, slot .. ':p')) then
+    redis.call('HSET', hkey, slot .. ':p', running)
+  end
+  redis.call('HSET', hkey, slot .. ':ql', queued, slot .. ':pl', running)
+  return slot
+end
+
+local function raise_mark(skey, field, value, ms)
+  if value > tonumber(redis.call('HGET', skey, field) or '0') then
+    redis.call('HSET', skey, field, value, field .. '_at', ms)
+  end
+end
+
+local function wake(wkey, max_len)
+  redis.call('RPUSH', wkey, 1)
+  redis.call('LTRIM', wkey, -max_len, -1)
+end
+"""
+
+# KEYS: queue, leases, stats, history, wakeup. ARGV: history minutes, wakeup max length.
+# Runs inside the same MULTI as RQ's own enqueue commands, right after the push.
+NOTE_ENQUEUED = _PRELUDE + """
+local ms = now_ms()
+local queued = redis.call('LLEN', KEYS[1])
+local running = redis.call('ZCOUNT', KEYS[2], '(' .. ms, '+inf')
+raise_mark(KEYS[3], 'max_queue_size', queued, ms)
+note_levels(KEYS[4], tonumber(ARGV[1]), ms, queued, running)
+wake(KEYS[5], tonumber(ARGV[2]))
+return {queued, running}
+"""
+
+# KEYS: queue, leases, lease_started, stats, history. ARGV: cap, lease ms, history minutes.
+# Takes a slot and the oldest waiting job in one step: a job is always counted either as
+# waiting or as processing, never as both or neither.
+CLAIM = _PRELUDE + """
+local ms = now_ms()
+local running = redis.call('ZCOUNT', KEYS[2], '(' .. ms, '+inf')
+if running >= tonumber(ARGV[1]) then
+  return {0, redis.call('LLEN', KEYS[1]), running}
+end
+local job_id = redis.call('LPOP', KEYS[1])
+if not job_id then
+  return {0, 0, running}
+end
+redis.call('ZADD', KEYS[2], ms + tonumber(ARGV[2]), job_id)
+redis.call('HSET', KEYS[3], job_id, ms)
+running = running + 1
+raise_mark(KEYS[4], 'max_processing', running, ms)
+local queued = redis.call('LLEN', KEYS[1])
+note_levels(KEYS[5], tonumber(ARGV[3]), ms, queued, running)
+return {1, queued, running, job_id}
+"""
+
+# KEYS: leases. ARGV: job id, lease ms. An expired lease is never revived: its slot may
+# already be someone else's, so the holder must stop instead.
+RENEW = _PRELUDE + """
+local ms = now_ms()
+local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not expiry or tonumber(expiry) < ms then
+  return 0
+end
+redis.call('ZADD', KEYS[1], 'XX', ms + tonumber(ARGV[2]), ARGV[1])
+return 1
+"""
+
+# KEYS: leases, lease_started, stats, history, job hash, queue, wakeup.
+# ARGV: job id, history minutes, EWMA weight, force ("1": count the end without a lease),
+#       wakeup max length.
+RELEASE = _PRELUDE + """
+local ms = now_ms()
+local held = redis.call('ZREM', KEYS[1], ARGV[1])
+local started = redis.call('HGET', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+local queued = redis.call('LLEN', KEYS[6])
+local running = redis.call('ZCOUNT', KEYS[1], '(' .. ms, '+inf')
+if held == 0 and ARGV[4] ~= '1' then
+  return {0, '', queued, running, -1}
+end
+local status = redis.call('HGET', KEYS[5], 'status') or ''
+local duration = -1
+local slot = note_levels(KEYS[4], tonumber(ARGV[2]), ms, queued, running)
+if status == 'finished' or status == 'failed' then
+  redis.call('HINCRBY', KEYS[3], 'total_processed', 1)
+  if status == 'failed' then
+    redis.call('HINCRBY', KEYS[3], 'total_failed', 1)
+    redis.call('HINCRBY', KEYS[4], slot .. ':x', 1)
+  else
+    redis.call('HINCRBY', KEYS[4], slot .. ':f', 1)
+  end
+  if started and held == 1 then
+    duration = ms - tonumber(started)
+    local avg = tonumber(redis.call('HGET', KEYS[3], 'avg_job_ms') or '-1')
+    if avg < 0 then avg = duration else avg = avg + tonumber(ARGV[3]) * (duration - avg) end
+    redis.call('HSET', KEYS[3], 'avg_job_ms', tostring(avg))
+  end
+end
+if held == 1 then
+  wake(KEYS[7], tonumber(ARGV[5]))
+end
+return {held, status, queued, running, duration}
+"""
+
+# KEYS: leases, lease_started. ARGV: most leases to reap. Removes expired leases and returns
+# their job ids; only the caller that removed a lease acts on its job.
+REAP = _PRELUDE + """
+local ms = now_ms()
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'LIMIT', 0, tonumber(ARGV[1]))
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+end
+return ids
+"""
+
+# KEYS: stats, queue, leases, lease_started, pools, pool sizes.
+# ARGV: RQ's job key prefix. Everything /queue/status shows, in one round trip.
+READ_STATUS = _PRELUDE + """
+local ms = now_ms()
+local running = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ms, '+inf')
+local started = {}
+for i, id in ipairs(running) do
+  started[i] = redis.call('HGET', KEYS[4], id) or tostring(ms)
+end
+local oldest = redis.call('LINDEX', KEYS[2], 0)
+local oldest_enqueued = false
+if oldest then
+  oldest_enqueued = redis.call('HGET', ARGV[1] .. oldest, 'enqueued_at')
+end
+local pools = redis.call('ZRANGEBYSCORE', KEYS[5], '(' .. ms, '+inf')
+local workers = 0
+for _, name in ipairs(pools) do
+  workers = workers + tonumber(redis.call('HGET', KEYS[6], name) or '0')
+end
+return {ms, redis.call('HGETALL', KEYS[1]), redis.call('LLEN', KEYS[2]), started,
+        oldest_enqueued or '', #pools, workers}
+"""
+
+# KEYS: stats, queue, leases. Marks restart from the levels of this moment, so a mark is
+# never below the count it watches.
+RESET = _PRELUDE + """
+local ms = now_ms()
+local queued = redis.call('LLEN', KEYS[2])
+local running = redis.call('ZCOUNT', KEYS[3], '(' .. ms, '+inf')
+redis.call('HDEL', KEYS[1], 'avg_job_ms')
+redis.call('HSET', KEYS[1], 'max_queue_size', queued, 'max_queue_size_at', ms,
+           'max_processing', running, 'max_processing_at', ms,
+           'total_processed', 0, 'total_failed', 0, 'reset_at', ms)
+return ms
+"""

@@ -1,0 +1,184 @@
+"""`examgen worker`: a pool of N ExamWorker processes, the reaper of expired leases, clean stops.
+
+The pool handles SIGTERM and SIGINT itself and forwards exactly one SIGTERM to each worker, so a
+Ctrl-C that reaches the whole process group, a systemd stop and a PaaS restart all end the same
+way: running jobs finish within the grace period or go back to the queue, then everything exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import time
+import uuid
+from types import FrameType
+
+from redis.exceptions import RedisError
+
+from worker import keys, lifeline, recovery, stats
+from worker.connection import connect
+from worker.enqueue import queue_for
+from worker.examworker import ExamWorker
+from worker.settings import get_settings
+
+log = logging.getLogger("examgen.pool")
+
+# Expired leases are handed back this often: a dead worker's job runs again within
+# lease TTL + this interval.
+REAP_INTERVAL_S = 5
+# How long the pool waits for Redis at start, and tolerates losing it later, before exiting 1.
+REDIS_GIVE_UP_S = 60
+# After the grace period, workers get this long to hand their jobs back before SIGKILL.
+STOP_MARGIN_S = 10
+
+
+class Pool:
+    def __init__(self, size: int, burst: bool) -> None:
+        self.size = size
+        self.burst = burst
+        self.name = f"{socket.gethostname()}.{os.getpid()}"
+        self.children: dict[int, int] = {}
+        self.stop_deadline: float | None = None
+        self.settings = get_settings()
+
+    # -- signals -------------------------------------------------------------------------------
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        first = self.stop_deadline is None
+        if first:
+            grace = self.settings.queue.shutdown_grace_s
+            log.info("pool %s: stopping (%s); jobs may finish for %d s", self.name, signal.Signals(signum).name, grace)
+            self.stop_deadline = time.monotonic() + grace + STOP_MARGIN_S
+        for pid in list(self.children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        if not first:
+            log.info("pool %s: second stop request, handing running jobs back now", self.name)
+
+    # -- children ------------------------------------------------------------------------------
+    def _spawn(self, index: int) -> None:
+        pid = os.fork()
+        if pid:
+            self.children[pid] = index
+            return
+        code = 0
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            lifeline.die_with_parent()
+            connection = connect()
+            worker = ExamWorker(
+                [queue_for(connection)],
+                connection=connection,
+                name=f"{self.name}.{index}.{uuid.uuid4().hex[:6]}",
+            )
+            worker.work(burst=self.burst, logging_level=self.settings.log.level.upper())
+        except BaseException:
+            log.exception("worker %d of pool %s crashed", index, self.name)
+            code = 1
+        finally:
+            os._exit(code)
+
+    def _collect(self) -> None:
+        while self.children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                self.children.clear()
+                return
+            if pid == 0:
+                return
+            index = self.children.pop(pid, None)
+            if index is None:
+                continue
+            if self.stop_deadline is None and not self.burst:
+                log.warning("worker %d exited (status %d); starting a new one", index, status)
+                time.sleep(1)
+                self._spawn(index)
+
+    # -- the pool's own chores -----------------------------------------------------------------
+    def _announce(self, connection: object) -> None:
+        from redis import Redis
+
+        assert isinstance(connection, Redis)
+        with connection.pipeline() as pipe:
+            pipe.time()
+            now_s, micros = pipe.execute()[0]
+        expiry_ms = now_s * 1000 + micros // 1000 + keys.pool_ttl_s * 1000
+        with connection.pipeline() as pipe:
+            pipe.zadd(keys.pools, {self.name: expiry_ms})
+            pipe.hset(keys.pool_sizes, self.name, len(self.children))
+            pipe.execute()
+
+    def _withdraw(self, connection: object) -> None:
+        from redis import Redis
+
+        assert isinstance(connection, Redis)
+        try:
+            with connection.pipeline() as pipe:
+                pipe.zrem(keys.pools, self.name)
+                pipe.hdel(keys.pool_sizes, self.name)
+                pipe.execute()
+        except RedisError:
+            pass
+
+    def run(self) -> int:
+        connection = connect()
+        queue = queue_for(connection)
+        if not _wait_for_redis(connection):
+            log.error("Redis at %s did not answer for %d s; giving up", _safe_url(), REDIS_GIVE_UP_S)
+            return 1
+        stats.set_cap(connection, self.settings.queue.max_concurrent_jobs)
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        for index in range(self.size):
+            self._spawn(index)
+        log.info("pool %s: %d workers, cap %d", self.name, self.size, self.settings.queue.max_concurrent_jobs)
+        last_chores = 0.0
+        last_redis_ok = time.monotonic()
+        while self.children:
+            self._collect()
+            if self.stop_deadline is not None and time.monotonic() > self.stop_deadline:
+                for pid in list(self.children):
+                    os.kill(pid, signal.SIGKILL)
+            if time.monotonic() - last_chores >= REAP_INTERVAL_S:
+                last_chores = time.monotonic()
+                try:
+                    self._announce(connection)
+                    recovery.reap_expired(connection, queue)
+                    last_redis_ok = time.monotonic()
+                except RedisError as exc:
+                    log.error("pool %s: Redis unreachable (%s)", self.name, exc)
+                    if time.monotonic() - last_redis_ok > REDIS_GIVE_UP_S * 5 and self.stop_deadline is None:
+                        self._on_signal(signal.SIGTERM, None)
+            time.sleep(0.2)
+        self._withdraw(connection)
+        log.info("pool %s: stopped", self.name)
+        return 0
+
+
+def _safe_url() -> str:
+    url = get_settings().redis.url
+    return url.split("@")[-1] if "@" in url else url
+
+
+def _wait_for_redis(connection: object) -> bool:
+    from redis import Redis
+
+    assert isinstance(connection, Redis)
+    deadline = time.monotonic() + REDIS_GIVE_UP_S
+    while True:
+        try:
+            connection.ping()
+            return True
+        except RedisError as exc:
+            if time.monotonic() > deadline:
+                return False
+            log.warning("waiting for Redis at %s (%s)", _safe_url(), exc)
+            time.sleep(2)
+
+
+def run_pool(size: int | None = None, burst: bool = False) -> int:
+    return Pool(size or get_settings().queue.max_concurrent_jobs, burst).run()

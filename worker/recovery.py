@@ -1,0 +1,95 @@
+"""What happens to a job whose process died or was told to stop: it runs again, or fails for good.
+
+Used by the worker that saw its work-horse die and by the reaper that found an expired lease;
+whoever removed the lease is the only one acting on the job, so it is requeued at most once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from redis import Redis
+from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.executions import Execution
+from rq.job import Job, JobStatus
+from rq.job_lifecycle import record_job_failure
+
+from worker import keys, slots, stats
+from worker.log import queue_line
+from worker.settings import get_settings
+
+log = logging.getLogger("examgen.recovery")
+
+ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
+
+
+def abandoned_sentence(attempts: int) -> str:
+    return (
+        f"The worker running this job stopped unexpectedly {attempts} times "
+        "(crash, out of memory or lost host); the file may be too demanding. Try a smaller PDF."
+    )
+
+
+def count_attempt(connection: Redis, job_id: str) -> int:
+    with connection.pipeline() as pipe:
+        pipe.incr(keys.attempts(job_id))
+        pipe.expire(keys.attempts(job_id), get_settings().queue.result_ttl_s)
+        attempts, _ = pipe.execute()
+    return int(attempts)
+
+
+def requeue_front(connection: Redis, job: Job, queue: Queue, execution: Execution | None = None) -> None:
+    """Put a started job back at the head of the queue: it waited its turn already."""
+    with connection.pipeline(transaction=True) as pipe:
+        if execution is not None:
+            queue.started_job_registry.remove_execution(execution, pipeline=pipe)
+        else:
+            queue.started_job_registry.remove_executions(job, pipeline=pipe)
+        job.meta["progress"] = 0
+        queue.enqueue_job(job, pipeline=pipe, at_front=True)
+        stats.note_enqueued(pipe, queue.key)
+        results = pipe.execute()
+    levels = stats.levels_from(results[-1])
+    cap = get_settings().queue.max_concurrent_jobs
+    queue_line("requeued", job.id, levels.queued, levels.running, cap)
+
+
+def fail(connection: Redis, job: Job, queue: Queue, sentence: str) -> None:
+    """End a job as failed with a sentence a person can act on (shown as the job's `error`)."""
+    job.meta["error"] = sentence
+    with connection.pipeline(transaction=True) as pipe:
+        queue.started_job_registry.remove_executions(job, pipeline=pipe)
+        job.save_meta()
+        record_job_failure(job, sentence, pipe)
+        pipe.execute()
+
+
+def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: bool) -> str:
+    """Requeue a job whose run ended without a result, or fail it after too many attempts."""
+    max_attempts = get_settings().queue.max_attempts
+    attempts = count_attempt(connection, job.id) if counts_as_attempt else 0
+    if attempts >= max_attempts:
+        fail(connection, job, queue, abandoned_sentence(attempts))
+        return "failed"
+    requeue_front(connection, job, queue)
+    return "requeued"
+
+
+def reap_expired(connection: Redis, queue: Queue) -> list[str]:
+    """Act on every job whose lease expired: its process is gone or cut off from Redis."""
+    handled = []
+    for job_id in slots.reap(connection):
+        try:
+            job = Job.fetch(job_id, connection=connection)
+        except NoSuchJobError:
+            continue
+        status = job.get_status(refresh=False)
+        if status == JobStatus.STARTED or status == JobStatus.QUEUED:
+            outcome = give_back(connection, job, queue, counts_as_attempt=True)
+            log.warning("lease of job %s expired; %s", job_id, outcome)
+        end = slots.release(connection, job_id, queue.key, force=True)
+        if end.status in ENDED:
+            connection.delete(keys.upload(job_id))
+        handled.append(job_id)
+    return handled
