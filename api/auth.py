@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.di import NamedDependency
 from redis import Redis
 
 from api import tokens
@@ -22,7 +23,7 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return value.strip()
 
 
-def resolve_caller(request: Request[Any, Any, Any], redis: Redis) -> Caller:
+def resolve_caller(request: Request[Any, Any, Any], redis: NamedDependency[Redis]) -> Caller:
     """The `caller` dependency: 401 unless a valid token (or dashboard session) comes along."""
     token = bearer_token(request)
     if token is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Response, get
+from litestar.di import NamedDependency
 from redis import Redis
 from redis.exceptions import RedisError
 
@@ -15,7 +16,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", sync_to_thread=True, tags=["health"], summary="200 when Redis answers, else 503")
-def readyz(redis: Redis) -> Response[object]:
+def readyz(redis: NamedDependency[Redis]) -> Response[object]:
     try:
         redis.ping()
     except RedisError:

@@ -6,6 +6,7 @@ of jobs inside their body, every value it reached, and start/end events.
 
 from __future__ import annotations
 
+import os
 import time
 
 from rq import get_current_job
@@ -21,7 +22,7 @@ def tracked(seconds: float, label: str = "") -> str:
     redis = job.connection
     now = redis.incr(RUNNING)
     redis.rpush(SAMPLES, now)
-    redis.rpush(EVENTS, f"start {job.id} {label}")
+    redis.rpush(EVENTS, f"start {job.id} {label} {os.getpid()} {os.getppid()}")
     try:
         time.sleep(seconds)
     finally:

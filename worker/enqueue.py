@@ -49,6 +49,7 @@ def enqueue(
     )
     created_ms = int(time.time() * 1000)
     with connection.pipeline(transaction=True) as pipe:
+        pipe.multi()  # explicitly, or RQ's enqueue would open the transaction after our first command
         if upload is not None:
             pipe.set(keys.upload(job.id), upload, ex=settings.result_ttl_s)
         queue.enqueue_job(job, pipeline=pipe)

@@ -42,6 +42,7 @@ def count_attempt(connection: Redis, job_id: str) -> int:
 def requeue_front(connection: Redis, job: Job, queue: Queue, execution: Execution | None = None) -> None:
     """Put a started job back at the head of the queue: it waited its turn already."""
     with connection.pipeline(transaction=True) as pipe:
+        pipe.multi()
         if execution is not None:
             queue.started_job_registry.remove_execution(execution, pipeline=pipe)
         else:
