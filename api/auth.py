@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from redis import Redis
 
 from api import tokens

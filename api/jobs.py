@@ -9,9 +9,9 @@ from typing import Any
 import anyio
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
 from litestar.params import FromPath, Parameter
-from litestar.di import NamedDependency
 from redis import Redis
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError

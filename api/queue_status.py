@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.response import Template
 from litestar.di import NamedDependency
+from litestar.response import Template
 from redis import Redis
 
 from api.tokens import Caller

@@ -45,6 +45,7 @@ class ExamWorker(Worker):
         self._stop_deadline: float | None = None
         self._lost_job_id: str | None = None
         self._handback_job_id: str | None = None
+        self._released_job_id: str | None = None
 
     # -- shutdown -------------------------------------------------------------------------
     def _install_signal_handlers(self) -> None:
@@ -132,14 +133,20 @@ class ExamWorker(Worker):
         try:
             super().execute_job(job, queue)
         finally:
-            end = slots.release(self.connection, job.id, queue.key)
-            if end.held:
-                if end.status in recovery.ENDED:
-                    self.connection.delete(keys.upload(job.id))
-                seconds = end.duration_ms / 1000 if end.duration_ms is not None else None
-                queue_line(
-                    end.status or "ended", job.id, end.levels.queued, end.levels.running, self.cap, seconds=seconds
-                )
+            if self._released_job_id != job.id:
+                self._release(job, queue)
+            self._released_job_id = None
+
+    def _release(self, job: Job, queue: Queue) -> slots.Release:
+        self._released_job_id = job.id
+        end = slots.release(self.connection, job.id, queue.key)
+        if end.held:
+            if end.status in recovery.ENDED:
+                self.connection.delete(keys.upload(job.id))
+            seconds = end.duration_ms / 1000 if end.duration_ms is not None else None
+            event = end.status if end.status in recovery.ENDED else "released"
+            queue_line(event, job.id, end.levels.queued, end.levels.running, self.cap, seconds=seconds)
+        return end
 
     def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:
         self._lost_job_id = job.id
@@ -161,12 +168,13 @@ class ExamWorker(Worker):
             self._lost_job_id = None
             handed_back = self._handback_job_id == job.id
             self._handback_job_id = None
-            if not slots.holds(self.connection, job.id):
-                return  # the reaper already took this job over
             if execution is not None:
                 with self.connection.pipeline() as pipe:
                     self.cleanup_execution(job, pipeline=pipe, execution=execution)
                     pipe.execute()
+            # The lease goes first: once requeued, the job may be claimed (same lease member) at once.
+            if not self._release(job, queue).held:
+                return  # the reaper already took this job over
             outcome = recovery.give_back(self.connection, job, queue, counts_as_attempt=not handed_back)
             self.log.warning("Worker %s: job %s lost its work-horse; %s", self.name, job.id, outcome)
             return

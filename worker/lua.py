@@ -96,13 +96,17 @@ return 1
 """
 
 # KEYS: leases, lease_started, stats, history, job hash, queue, wakeup.
-# ARGV: job id, history minutes, EWMA weight, force ("1": count the end without a lease),
-#       wakeup max length.
+# ARGV: job id, history minutes, EWMA weight, force ("1": leave leases alone and count the end
+#       of a job whose lease the caller already reaped), wakeup max length.
 RELEASE = _PRELUDE + """
 local ms = now_ms()
-local held = redis.call('ZREM', KEYS[1], ARGV[1])
-local started = redis.call('HGET', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
+local held = 0
+local started = false
+if ARGV[4] ~= '1' then
+  held = redis.call('ZREM', KEYS[1], ARGV[1])
+  started = redis.call('HGET', KEYS[2], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
 local queued = redis.call('LLEN', KEYS[6])
 local running = redis.call('ZCOUNT', KEYS[1], '(' .. ms, '+inf')
 if held == 0 and ARGV[4] ~= '1' then

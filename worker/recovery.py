@@ -67,11 +67,17 @@ def fail(connection: Redis, job: Job, queue: Queue, sentence: str) -> None:
 
 
 def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: bool) -> str:
-    """Requeue a job whose run ended without a result, or fail it after too many attempts."""
+    """Requeue a job whose run ended without a result, or fail it after too many attempts.
+
+    The caller must already have removed the job's lease: once requeued, another worker may
+    claim the job at once, and its new lease must not be touched.
+    """
     max_attempts = get_settings().queue.max_attempts
     attempts = count_attempt(connection, job.id) if counts_as_attempt else 0
     if attempts >= max_attempts:
         fail(connection, job, queue, abandoned_sentence(attempts))
+        slots.count_end(connection, job.id, queue.key)
+        connection.delete(keys.upload(job.id))
         return "failed"
     requeue_front(connection, job, queue)
     return "requeued"
@@ -86,11 +92,12 @@ def reap_expired(connection: Redis, queue: Queue) -> list[str]:
         except NoSuchJobError:
             continue
         status = job.get_status(refresh=False)
-        if status == JobStatus.STARTED or status == JobStatus.QUEUED:
+        if status in (JobStatus.STARTED, JobStatus.QUEUED):
             outcome = give_back(connection, job, queue, counts_as_attempt=True)
             log.warning("lease of job %s expired; %s", job_id, outcome)
-        end = slots.release(connection, job_id, queue.key, force=True)
-        if end.status in ENDED:
+        elif status in ENDED:
+            # It ended, but its worker died before giving the slot back: count the end once.
+            slots.count_end(connection, job_id, queue.key)
             connection.delete(keys.upload(job_id))
         handled.append(job_id)
     return handled

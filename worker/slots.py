@@ -63,12 +63,21 @@ def renew(connection: Redis, job_id: str, lease_ttl_s: int) -> bool:
     return bool(_renew(keys=[keys.leases], args=[job_id, lease_ttl_s * 1000], client=connection))
 
 
-def release(connection: Redis, job_id: str, queue_key: str, *, force: bool = False) -> Release:
+def release(connection: Redis, job_id: str, queue_key: str) -> Release:
     """Give a job's slot back and count its end by the status RQ recorded.
 
-    Without a lease nothing is counted (someone else already handled the job), unless ``force``:
-    the reaper, having removed the lease itself, uses that to count an end exactly once.
+    Without the lease nothing is counted: whoever removed it (the reaper) handles the job.
+    Never call this after requeueing a job: its new lease has the same member.
     """
+    return _run_release(connection, job_id, queue_key, force=False)
+
+
+def count_end(connection: Redis, job_id: str, queue_key: str) -> Release:
+    """Count the end of a job whose lease the caller already removed (reap, give-back)."""
+    return _run_release(connection, job_id, queue_key, force=True)
+
+
+def _run_release(connection: Redis, job_id: str, queue_key: str, *, force: bool) -> Release:
     held, status, queued, running, duration = _release(
         keys=[
             keys.leases,
