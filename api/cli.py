@@ -38,8 +38,13 @@ def web() -> None:
 
 
 @main.command()
-@click.option("-n", "--num-workers", type=click.IntRange(1, 1000), default=None,
-              help="Worker processes in this pool (default: MAX_CONCURRENT_JOBS).")
+@click.option(
+    "-n",
+    "--num-workers",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Worker processes in this pool (default: MAX_CONCURRENT_JOBS).",
+)
 @click.option("--burst", is_flag=True, help="Exit once the queue is empty (scale-to-zero platforms).")
 def worker(num_workers: int | None, burst: bool) -> None:
     """A pool of worker processes; the cap holds across every pool on every host."""

@@ -29,21 +29,37 @@ def start_private_redis(url: str) -> subprocess.Popen[bytes] | None:
     """Start redis-server where REDIS_URL points (local hosts only); None when it cannot."""
     parsed = urlparse(url)
     if parsed.hostname not in ("localhost", "127.0.0.1", "::1") or parsed.scheme != "redis":
-        print(f"examgen dev: Redis at {parsed.hostname} does not answer, and only a local one can be started.",
-              file=sys.stderr)
+        print(
+            f"examgen dev: Redis at {parsed.hostname} does not answer, and only a local one can be started.",
+            file=sys.stderr,
+        )
         return None
     binary = shutil.which("redis-server")
     if binary is None:
-        print("examgen dev: no Redis answers at REDIS_URL and `redis-server` is not installed.\n"
-              "  Debian/Ubuntu: sudo apt-get install redis-server   macOS: brew install redis",
-              file=sys.stderr)
+        print(
+            "examgen dev: no Redis answers at REDIS_URL and `redis-server` is not installed.\n"
+            "  Debian/Ubuntu: sudo apt-get install redis-server   macOS: brew install redis",
+            file=sys.stderr,
+        )
         return None
     data_dir = ROOT / ".redis-dev"
     data_dir.mkdir(exist_ok=True)
     port = str(parsed.port or 6379)
     process = subprocess.Popen(
-        [binary, str(ROOT / "infra" / "redis.conf"), "--port", port, "--bind", "127.0.0.1",
-         "--dir", str(data_dir), "--daemonize", "no", "--requirepass", parsed.password or ""],
+        [
+            binary,
+            str(ROOT / "infra" / "redis.conf"),
+            "--port",
+            port,
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data_dir),
+            "--daemonize",
+            "no",
+            "--requirepass",
+            parsed.password or "",
+        ],
         stdout=subprocess.DEVNULL,
     )
     for _ in range(50):
@@ -65,8 +81,9 @@ def run_dev() -> int:
             return 1
     honcho = Path(sys.executable).with_name("honcho")
     try:
-        return subprocess.call([str(honcho), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT)],
-                               env=os.environ.copy())
+        return subprocess.call(
+            [str(honcho), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT)], env=os.environ.copy()
+        )
     except KeyboardInterrupt:
         return 0
     finally:

@@ -35,11 +35,15 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
 def on_redis_error(request: Request[Any, Any, Any], exc: RedisError) -> Response[object]:
     if isinstance(exc, ResponseError) and str(exc).startswith("OOM"):
         log.error("Redis is out of memory (maxmemory reached)")
-        return error_response(503, "Storage full: the service cannot accept uploads right now; try again later.",
-                              {"Retry-After": "60"})
+        return error_response(
+            503, "Storage full: the service cannot accept uploads right now; try again later.", {"Retry-After": "60"}
+        )
     log.error("Redis unavailable: %s", exc.__class__.__name__)
-    return error_response(503, "The service's storage (Redis) is unavailable; try again shortly.",
-                          {"Retry-After": str(REDIS_RETRY_AFTER_S)})
+    return error_response(
+        503,
+        "The service's storage (Redis) is unavailable; try again shortly.",
+        {"Retry-After": str(REDIS_RETRY_AFTER_S)},
+    )
 
 
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[object]:

@@ -122,7 +122,9 @@ class JobController(Controller):
     tags = ("jobs",)
 
     @post("/generate", status_code=202, summary="Upload a PDF; it becomes an exam job")
-    async def generate(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> Response[Any]:
+    async def generate(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
+    ) -> Response[Any]:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -140,7 +142,10 @@ class JobController(Controller):
 
     @get("/jobs", sync_to_thread=True, summary="The caller's jobs, newest first (admins: everyone's)")
     def list_jobs(
-        self, caller: NamedDependency[Caller], redis: NamedDependency[Redis], limit: int = Parameter(default=50, ge=1, le=500)
+        self,
+        caller: NamedDependency[Caller],
+        redis: NamedDependency[Redis],
+        limit: int = Parameter(default=50, ge=1, le=500),
     ) -> list[dict[str, Any]]:
         index = keys.all_jobs if caller.admin else keys.owner_jobs(caller.name)
         job_ids = [_text(j) for j in redis.zrevrange(index, 0, limit - 1)]
@@ -148,11 +153,15 @@ class JobController(Controller):
         return jobview.views(redis, jobs)
 
     @get("/jobs/{job_id:str}", sync_to_thread=True, summary="One job")
-    def get_job(self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> dict[str, Any]:
+    def get_job(
+        self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
+    ) -> dict[str, Any]:
         return jobview.views(redis, [owned_job(redis, caller, job_id)])[0]
 
     @delete("/jobs/{job_id:str}", status_code=200, sync_to_thread=True, summary="Cancel a queued or running job")
-    def cancel_job(self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> dict[str, Any]:
+    def cancel_job(
+        self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
+    ) -> dict[str, Any]:
         job = owned_job(redis, caller, job_id)
         cancel(redis, job)
         job.refresh()

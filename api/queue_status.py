@@ -19,7 +19,9 @@ def read(redis: NamedDependency[Redis]) -> stats.QueueStatus:
 
 
 @get("/queue/status", sync_to_thread=True, tags=["queue"], summary="Queue statistics (HTML fragment for htmx)")
-def queue_status(request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> Response[Any] | Template:
+def queue_status(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
+) -> Response[Any] | Template:
     status = read(redis)
     if request.headers.get("hx-request") == "true":
         return Template(template_name="_status.html", context={"status": status.as_json()})

@@ -60,9 +60,22 @@ class RedisServer:
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--dir", str(self.data_dir), "--appendonly", "yes" if self.appendonly else "no",
-                "--appendfsync", "always", *self.extra]
+        args = [
+            self.binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--appendfsync",
+            "always",
+            *self.extra,
+        ]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(self.answers, 10, what=f"redis-server on {self.port}")
 
@@ -91,8 +104,9 @@ class Proc:
     def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
         self.log_path = log_path
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.popen = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                      cwd=ROOT, start_new_session=True)
+        self.popen = subprocess.Popen(
+            args, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
 
     @property
     def pid(self) -> int:
@@ -146,5 +160,11 @@ def start_pool(env: dict[str, str], tmp: Path, n: int, *extra: str, name: str = 
 
 
 def run_burst(env: dict[str, str], n: int = 2, timeout_s: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([EXAMGEN, "worker", "--burst", "-n", str(n)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout_s)
+    return subprocess.run(
+        [EXAMGEN, "worker", "--burst", "-n", str(n)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )

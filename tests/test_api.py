@@ -63,8 +63,18 @@ def test_upload_is_accepted_with_a_job_view_and_location(client: TestClient, ali
     assert view["status"] == "queued" and view["position"] == 1 and view["progress"] == 0
     assert view["filename"] == "notes.pdf" and view["error"] is None
     assert view["created_at"].endswith("Z") and view["started_at"] is None and view["ended_at"] is None
-    assert set(view) >= {"job_id", "status", "position", "progress", "estimated_wait_time", "created_at",
-                         "started_at", "ended_at", "filename", "error"}
+    assert set(view) >= {
+        "job_id",
+        "status",
+        "position",
+        "progress",
+        "estimated_wait_time",
+        "created_at",
+        "started_at",
+        "ended_at",
+        "filename",
+        "error",
+    }
     assert redis.get(keys.upload(view["job_id"])) == SMALL_PDF
     again = client.get(f"/jobs/{view['job_id']}", headers=auth(alice)).json()
     assert again == view
@@ -145,11 +155,13 @@ def test_over_the_size_limit_is_413(client: TestClient, alice: str, monkeypatch:
 
 def test_malformed_requests_are_400(client: TestClient, alice: str) -> None:  # type: ignore[type-arg]
     assert_error(client.post("/generate", data={"title": "no file"}, headers=auth(alice)), 400)
-    assert_error(client.post("/generate", content=b"{}", headers={**auth(alice), "content-type": "application/json"}),
-                 400)
-    broken = b"--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4 trunc"
-    response = client.post("/generate", content=broken,
-                           headers={**auth(alice), "content-type": "multipart/form-data; boundary=XYZ"})
+    assert_error(
+        client.post("/generate", content=b"{}", headers={**auth(alice), "content-type": "application/json"}), 400
+    )
+    broken = b'--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 trunc'
+    response = client.post(
+        "/generate", content=broken, headers={**auth(alice), "content-type": "multipart/form-data; boundary=XYZ"}
+    )
     assert_error(response, 400)
 
 
@@ -167,7 +179,7 @@ def test_malformed_requests_are_400(client: TestClient, alice: str) -> None:  # 
 )
 def test_invalid_options_are_422(client: TestClient, alice: str, redis: Redis, fields: dict[str, str]) -> None:  # type: ignore[type-arg]
     body = assert_error(upload(client, alice, **fields), 422)
-    assert list(fields)[0] in body["detail"]
+    assert next(iter(fields)) in body["detail"]
     assert redis.llen(keys.queue) == 0
 
 
@@ -232,4 +244,6 @@ def test_clean_filename_and_options() -> None:
     assert clean_filename("..\\..\\a\x00b\x1b.pdf") == "ab.pdf"
     assert clean_filename("") == "upload.pdf"
     assert parse_options({"types": "cloze, mcq,cloze", "title": "T\x07itle"}) == {
-        "types": ("cloze", "mcq"), "title": "Title"}
+        "types": ("cloze", "mcq"),
+        "title": "Title",
+    }

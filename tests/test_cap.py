@@ -48,8 +48,9 @@ def test_hundred_jobs_two_pools_of_five_under_a_cap_of_five(redis: Redis, redis_
         assert JOBS - 2 * CAP <= final.max_queue_size <= JOBS
         assert final.queue_size == 0 and final.processing == 0
         # FIFO: jobs start in submission order, give or take the jobs starting at the same moment.
-        started = [e.split()[1] for e in (x.decode() for x in redis.lrange(testjobs.EVENTS, 0, -1))
-                   if e.startswith("start")]
+        started = [
+            e.split()[1] for e in (x.decode() for x in redis.lrange(testjobs.EVENTS, 0, -1)) if e.startswith("start")
+        ]
         order = {job_id: i for i, job_id in enumerate(jobs)}
         assert all(abs(order[job_id] - i) <= 2 * CAP for i, job_id in enumerate(started))
     finally:

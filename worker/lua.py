@@ -51,7 +51,9 @@ end
 
 # KEYS: queue, leases, stats, history, wakeup. ARGV: history minutes, wakeup max length.
 # Runs inside the same MULTI as RQ's own enqueue commands, right after the push.
-NOTE_ENQUEUED = _PRELUDE + """
+NOTE_ENQUEUED = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local queued = redis.call('LLEN', KEYS[1])
 local running = redis.call('ZCOUNT', KEYS[2], '(' .. ms, '+inf')
@@ -60,11 +62,14 @@ note_levels(KEYS[4], tonumber(ARGV[1]), ms, queued, running)
 wake(KEYS[5], tonumber(ARGV[2]))
 return {queued, running}
 """
+)
 
 # KEYS: queue, leases, lease_started, stats, history. ARGV: cap, lease ms, history minutes.
 # Takes a slot and the oldest waiting job in one step: a job is always counted either as
 # waiting or as processing, never as both or neither.
-CLAIM = _PRELUDE + """
+CLAIM = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local running = redis.call('ZCOUNT', KEYS[2], '(' .. ms, '+inf')
 if running >= tonumber(ARGV[1]) then
@@ -82,10 +87,13 @@ local queued = redis.call('LLEN', KEYS[1])
 note_levels(KEYS[5], tonumber(ARGV[3]), ms, queued, running)
 return {1, queued, running, job_id}
 """
+)
 
 # KEYS: leases. ARGV: job id, lease ms. An expired lease is never revived: its slot may
 # already be someone else's, so the holder must stop instead.
-RENEW = _PRELUDE + """
+RENEW = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not expiry or tonumber(expiry) < ms then
@@ -94,11 +102,14 @@ end
 redis.call('ZADD', KEYS[1], 'XX', ms + tonumber(ARGV[2]), ARGV[1])
 return 1
 """
+)
 
 # KEYS: leases, lease_started, stats, history, job hash, queue, wakeup.
 # ARGV: job id, history minutes, EWMA weight, force ("1": leave leases alone and count the end
 #       of a job whose lease the caller already reaped), wakeup max length.
-RELEASE = _PRELUDE + """
+RELEASE = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local held = 0
 local started = false
@@ -135,10 +146,13 @@ if held == 1 then
 end
 return {held, status, queued, running, duration}
 """
+)
 
 # KEYS: leases, lease_started. ARGV: most leases to reap. Removes expired leases and returns
 # their job ids; only the caller that removed a lease acts on its job.
-REAP = _PRELUDE + """
+REAP = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, id in ipairs(ids) do
@@ -147,10 +161,13 @@ for _, id in ipairs(ids) do
 end
 return ids
 """
+)
 
 # KEYS: stats, queue, leases, lease_started, pools, pool sizes.
 # ARGV: RQ's job key prefix. Everything /queue/status shows, in one round trip.
-READ_STATUS = _PRELUDE + """
+READ_STATUS = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local running = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ms, '+inf')
 local started = {}
@@ -170,10 +187,13 @@ end
 return {ms, redis.call('HGETALL', KEYS[1]), redis.call('LLEN', KEYS[2]), started,
         oldest_enqueued or '', #pools, workers}
 """
+)
 
 # KEYS: stats, queue, leases. Marks restart from the levels of this moment, so a mark is
 # never below the count it watches.
-RESET = _PRELUDE + """
+RESET = (
+    _PRELUDE
+    + """
 local ms = now_ms()
 local queued = redis.call('LLEN', KEYS[2])
 local running = redis.call('ZCOUNT', KEYS[3], '(' .. ms, '+inf')
@@ -183,3 +203,4 @@ redis.call('HSET', KEYS[1], 'max_queue_size', queued, 'max_queue_size_at', ms,
            'total_processed', 0, 'total_failed', 0, 'reset_at', ms)
 return ms
 """
+)

@@ -49,9 +49,7 @@ class QueueSettings:
     """EXAMGEN_JOB_TIMEOUT: seconds before a running job is stopped and failed."""
     result_ttl_days: int = field(default_factory=lambda: _int("EXAMGEN_RESULT_TTL_DAYS", 7, 1, 3650))
     """EXAMGEN_RESULT_TTL_DAYS: how long jobs, results and uploads are kept."""
-    max_queued_per_token: int = field(
-        default_factory=lambda: _int("EXAMGEN_MAX_QUEUED_PER_TOKEN", 50, 1, 1_000_000)
-    )
+    max_queued_per_token: int = field(default_factory=lambda: _int("EXAMGEN_MAX_QUEUED_PER_TOKEN", 50, 1, 1_000_000))
     """EXAMGEN_MAX_QUEUED_PER_TOKEN: unfinished jobs one token may have before it gets 429."""
     lease_ttl_s: int = field(default_factory=lambda: _int("EXAMGEN_LEASE_TTL", 30, 3, 600))
     """EXAMGEN_LEASE_TTL: a slot whose holder stops renewing it is free again after this long."""

@@ -37,7 +37,7 @@ def make_exam(options: dict[str, Any]) -> dict[str, Any]:
     connection = job.connection
     settings = get_settings()
     data = connection.get(keys.upload(job.id))
-    if data is None:
+    if not isinstance(data, bytes):
         raise _fail(job, "The uploaded file is no longer stored (it expired before a worker was free); upload again.")
     try:
         exam = generate_exam(
