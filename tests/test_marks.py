@@ -87,3 +87,18 @@ def test_an_expired_lease_frees_its_slot_and_is_reaped_once(redis: Redis) -> Non
     assert slots.reap(redis) == [first.job_id]
     assert slots.reap(redis) == []
     assert not slots.release(redis, first.job_id, keys.queue).held
+
+
+def test_history_keeps_the_minute_peaks_and_counts(redis: Redis) -> None:
+    ids = [enqueue(redis, "tests.testjobs.tracked", args=(0,))[0].id for _ in range(4)]
+    claim = slots.claim(redis, keys.queue, CAP, lease_ttl_s=60)
+    assert claim.job_id == ids[0]
+    Job.fetch(claim.job_id, connection=redis).set_status(JobStatus.FAILED)
+    slots.release(redis, claim.job_id, keys.queue)
+    history = stats.read_history(redis, 5)
+    assert len(history) == 5
+    recent = history[-2:]  # the test may straddle a minute boundary
+    assert max(p.queue_size for p in recent) == 4 and max(p.processing for p in recent) == 1
+    assert (sum(p.finished for p in recent), sum(p.failed for p in recent)) == (0, 1)
+    assert all(p.queue_size == 0 and p.finished == 0 for p in history[:-2])
+    assert len(redis.hkeys(keys.history)) <= 7 * keys.history_minutes  # bounded: a ring of one day

@@ -142,3 +142,36 @@ def set_cap(connection: Redis, cap: int) -> None:
 def reset(connection: Redis, queue_key: str) -> None:
     """Restart marks and totals from now, recording when; the live counts are not touched."""
     _reset(keys=[keys.stats, queue_key, keys.leases], client=connection)
+
+
+@dataclass(frozen=True)
+class MinutePoint:
+    minute: str
+    """ISO time of the minute's start."""
+    queue_size: int
+    """The most jobs waiting at any moment of the minute."""
+    processing: int
+    """The most jobs running at any moment of the minute."""
+    finished: int
+    failed: int
+
+
+def read_history(connection: Redis, minutes: int = 60) -> list[MinutePoint]:
+    """The last `minutes` minutes, oldest first; a quiet minute keeps the level the last one ended at."""
+    minutes = max(1, min(minutes, keys.history_minutes))
+    seconds, _ = connection.time()
+    now_minute = int(seconds) // 60
+    wanted = [now_minute - back for back in range(minutes - 1, -1, -1)]
+    fields = [f"{m % keys.history_minutes}:{name}" for m in wanted for name in ("t", "q", "ql", "p", "pl", "f", "x")]
+    values = connection.hmget(keys.history, fields)
+    points = []
+    level_q = level_p = 0
+    for i, minute in enumerate(wanted):
+        t, q, ql, p, pl, f, x = values[i * 7 : i * 7 + 7]
+        stamp = _iso(minute * 60_000) or ""
+        if t is not None and int(t) == minute:
+            level_q, level_p = int(ql or 0), int(pl or 0)
+            points.append(MinutePoint(stamp, int(q or 0), int(p or 0), int(f or 0), int(x or 0)))
+        else:
+            points.append(MinutePoint(stamp, level_q, level_p, 0, 0))
+    return points
