@@ -23,6 +23,9 @@ wakeup = f"{PREFIX}:slots:wakeup"
 wakeup_max_len = 256
 # The stats hash: high-water marks, totals, average job duration, when each mark was reached.
 stats = f"{PREFIX}:stats"
+# Job durations as a cumulative histogram: count, sum_ms and le_<bound ms> fields.
+durations = f"{PREFIX}:stats:durations"
+duration_buckets_s = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600)
 # Per-minute history, a ring of `history_minutes` slots inside one hash (bounded memory).
 history = f"{PREFIX}:stats:history"
 history_minutes = 24 * 60

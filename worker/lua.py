@@ -104,9 +104,9 @@ return 1
 """
 )
 
-# KEYS: leases, lease_started, stats, history, job hash, queue, wakeup.
+# KEYS: leases, lease_started, stats, history, job hash, queue, wakeup, duration histogram.
 # ARGV: job id, history minutes, EWMA weight, force ("1": leave leases alone and count the end
-#       of a job whose lease the caller already reaped), wakeup max length.
+#       of a job whose lease the caller already reaped), wakeup max length, bucket bounds (ms)...
 RELEASE = (
     _PRELUDE
     + """
@@ -139,6 +139,12 @@ if status == 'finished' or status == 'failed' then
     local avg = tonumber(redis.call('HGET', KEYS[3], 'avg_job_ms') or '-1')
     if avg < 0 then avg = duration else avg = avg + tonumber(ARGV[3]) * (duration - avg) end
     redis.call('HSET', KEYS[3], 'avg_job_ms', tostring(avg))
+    -- Cumulative buckets, as Prometheus histograms want them; ARGV[6..] are the bounds in ms.
+    redis.call('HINCRBY', KEYS[8], 'count', 1)
+    redis.call('HINCRBY', KEYS[8], 'sum_ms', duration)
+    for i = 6, #ARGV do
+      if duration <= tonumber(ARGV[i]) then redis.call('HINCRBY', KEYS[8], 'le_' .. ARGV[i], 1) end
+    end
   end
 end
 if held == 1 then

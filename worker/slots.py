@@ -87,8 +87,16 @@ def _run_release(connection: Redis, job_id: str, queue_key: str, *, force: bool)
             Job.key_for(job_id),
             queue_key,
             keys.wakeup,
+            keys.durations,
         ],
-        args=[job_id, keys.history_minutes, DURATION_EWMA_WEIGHT, "1" if force else "0", keys.wakeup_max_len],
+        args=[
+            job_id,
+            keys.history_minutes,
+            DURATION_EWMA_WEIGHT,
+            "1" if force else "0",
+            keys.wakeup_max_len,
+            *(int(bound * 1000) for bound in keys.duration_buckets_s),
+        ],
         client=connection,
     )
     return Release(

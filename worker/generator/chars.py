@@ -56,6 +56,8 @@ _TRANSLATE.update(
         0x2219: "•",
     }
 )
+# Control characters (pypdf emits NULs for glyphs without a Unicode mapping) mean nothing to a reader.
+_TRANSLATE.update({code: "" for code in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]})
 _SPACES = re.compile(r" {2,}")
 # "geometry.The Metadata": some producers drop the space after a full stop.
 _GLUED_STOP = re.compile(r"(?<=[a-z]{4})\.(?=[A-Z][a-z])")

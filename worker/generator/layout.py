@@ -20,6 +20,8 @@ class Document:
     text: str
     page_starts: tuple[int, ...]
     """page_starts[i] is the offset in text where page i+1 begins."""
+    body_end: int = -1
+    """Offset where back matter (references, index, image credits...) begins; -1 when there is none."""
 
     @property
     def pages(self) -> int:
@@ -44,6 +46,14 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = ".!?。！？；;:：…”\")）"
+# Headings of the back matter: nothing after them is course content worth asking about.
+_BACK_MATTER = re.compile(
+    r"^(?:[A-Z\d]{1,3}\.?\s+)?(?:Literatur(?:verzeichnis)?|Bibliogra(?:phy|fie|phie)|References|Index|"
+    r"Stichwortverzeichnis|Sachverzeichnis|Abkürzungsverzeichnis|Symbolverzeichnis|Abbildungsverzeichnis|"
+    r"Bildquellen|Glossar|Glossary|List of (?:Figures|Tables|Abbreviations)|Lösungen der Übungsaufgaben|"
+    r"参考文献|索引|术语表)\s*$",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _EDGE = 2  # lines at the top and at the bottom of a page that may be running headers or footers
 
@@ -136,7 +146,8 @@ def build_document(raw_pages: list[str]) -> Document:
     length = 0
     starts: list[int] = []
     prev: str | None = None
-    for lines in pages:
+    body_end = -1
+    for number, lines in enumerate(pages):
         typical = _typical_length(lines, fallback)
         # The separator before a page's first line still belongs to the page before it, so a sentence
         # running over the break keeps the page it started on.
@@ -150,7 +161,9 @@ def build_document(raw_pages: list[str]) -> Document:
                     sep = ""
                 parts.append(sep)
                 length += len(sep)
+            if body_end < 0 and number >= 0.6 * len(pages) and _BACK_MATTER.match(line):
+                body_end = length
             parts.append(line)
             length += len(line)
             prev = line
-    return Document(text="".join(parts), page_starts=tuple(starts))
+    return Document(text="".join(parts), page_starts=tuple(starts), body_end=body_end)

@@ -21,21 +21,30 @@ class Sentence:
     page: int
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Abbreviations after which a full stop never ends a sentence (lower case, without the final dot).
-_ALWAYS = frozenset(
-    ["e.g", "i.e", "cf", "vs", "viz", "approx", "ca", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "fig", "figs", "eq", "eqs", "no", "nos", "vol", "vols", "pp", "p", "sec", "sect", "ch", "chap", "ref", "refs", "al", "ed", "eds", "resp", "incl", "esp", "dept", "univ", "corp", "inc", "ltd", "co", "nr", "abb", "bsp", "def", "bzw", "vgl", "z.b", "d.h", "u.a", "o.ä", "s.o", "s.u", "ggf", "evtl", "sog", "inkl", "bspw", "insb", "hr", "fr", "dipl", "ing", "mio", "mrd", "jh", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "dez"]
+ABBREVIATIONS = _words(
+    """
+    e.g i.e cf vs viz approx ca dr mr mrs ms prof st jr sr fig figs eq eqs no nos vol vols pp p
+    sec sect ch chap ref refs al ed eds resp incl esp dept univ corp inc ltd co nr abb bsp def
+    bzw bzgl vgl z.b d.h u.a o.ä s.o s.u ggf evtl sog inkl bspw insb hr fr dipl ing mio mrd jh beh
+    bem prop korr jan feb mar apr jun jul aug sep sept oct okt nov dec dez
+    """
 )
 # These end sentences too ("... and so on, etc. The next"): only a lower-case next word keeps them.
-_SOMETIMES = frozenset({"etc", "usw", "u.s.w", "al", "bzw", "ff"})
-_MONTHS_DE = frozenset(
-    ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"]
-)
+_SOMETIMES = _words("etc usw u.s.w al ff")
+_MONTHS_DE = _words("januar februar märz april mai juni juli august september oktober november dezember")
 
 _LATIN_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _CJK_STOP = re.compile(r"(?:[。！？；]|[!?](?!\w))[”’」』）)\"']*")
 _LEADING_NOISE = re.compile(
     r"^(?:[•▪◦·*\-–—]\s*|\(?(?:[0-9]{1,3}|[ivx]{1,4}|[a-h])\)\s+|\d{1,2}\.\s+(?=\D))+", re.IGNORECASE
 )
+# "Beweis:", "Hinweis:", "Note:" open a sentence without being part of what it says.
+_LABEL = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{2,14}\.?:\s+(?=\S)")
 _WORD_BEFORE = re.compile(r"(\S+?)[.!?…]+[\"'”’»)\]]*$")
 
 
@@ -52,7 +61,7 @@ def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
     before = _WORD_BEFORE.search(paragraph, 0, stop.end())
     word = before.group(1).lower() if before else ""
     word = word.lstrip("([\"'„“‘«")
-    if word in _ALWAYS:
+    if word in ABBREVIATIONS:
         return False
     if word in _SOMETIMES:
         return True
@@ -94,9 +103,10 @@ def split_sentences(doc: Document, lang: str) -> list[Sentence]:
         for begin, end in _spans_in(paragraph, lang):
             piece = paragraph[begin:end]
             stripped = piece.lstrip()
-            noise = _LEADING_NOISE.match(stripped)
-            if noise:
-                stripped = stripped[noise.end() :]
+            for pattern in (_LEADING_NOISE, _LABEL):
+                noise = pattern.match(stripped)
+                if noise:
+                    stripped = stripped[noise.end() :]
             text = stripped.rstrip()
             if not text:
                 continue

@@ -86,7 +86,8 @@ WEAK: dict[str, frozenset[str]] = {
         previous different various certain specific general particular possible important main major
         minor simple common real true false full able likely usually generally simply actually
         especially fairly nearly instead additionally also section chapter page figure table following
-        above below today yesterday yes hello must will shall may might
+        above below today yesterday yes hello must will shall may might zero two three four five six
+        seven eight nine ten hundred thousand million
         """
     ),
     "de": _words(
@@ -99,6 +100,11 @@ WEAK: dict[str, frozenset[str]] = {
         heißt heißen nennt nennen genannt betrachte betrachten zeigen zeigt gezeigt damit somit also
         stets jeweils direkt wirklich einfach einfache einfachen natürlich ebenfalls eigentlich
         zunächst schließlich außerdem tatsächlich daher hierbei dabei siehe beh vor def bsp
+        möglich möglichen ähnlich ähnliche nötig notwendig richtig falsch klar leicht schwer gut
+        schlecht groß große großen klein kleine kleinen lang kurz hoch neu alt eigen eigene bestimmt
+        bestimmte bestimmten beliebig beliebige beliebigen null eins zwei drei vier fünf sechs sieben
+        acht neun zehn hundert tausend teilweise anschaulich offensichtlich übungsaufgabe
+        übungsaufgaben übung übungen vorlesung skript
         """
     ),
     "fr": frozenset(),
@@ -117,17 +123,17 @@ DANGLING_START: dict[str, frozenset[str]] = {
     "en": _words(
         """
         this that these those it its they them their he she his her him however therefore thus hence
-        also but and or so then such moreover furthermore consequently accordingly otherwise here
+        also but and or so then such let moreover furthermore consequently accordingly otherwise here
         there's similarly likewise instead still yet nevertheless nonetheless besides finally
         secondly thirdly lastly above below former latter both
         """
     ),
     "de": _words(
         """
-        dies diese dieser dieses diesem diesen er sie ihr ihre ihrem ihren ihrer sein seine seinem
+        dies diese dieser dieses diesem diesen er sie ihr ihre sei seien ihrem ihren ihrer sein seine seinem
         seinen jedoch daher deshalb deswegen somit also aber und oder dann damit außerdem ebenso
         hierbei dabei dort hier dazu davon darauf dadurch trotzdem dennoch zudem ferner letztere
-        erstere beide
+        erstere beide denn folglich demnach hieraus
         """
     ),
     "fr": _words("ce cette ces il elle ils elles cela ceci mais donc ainsi cependant"),
@@ -140,3 +146,29 @@ FIRST_PERSON: dict[str, frozenset[str]] = {
     "fr": _words("je moi mon ma mes"),
     "es": _words("yo mi mis conmigo"),
 }
+
+# Common English verb forms: without a tagger they would glue a subject to its object inside one
+# candidate phrase ("Metadata package contains information").
+VERBS_EN = _words(
+    """
+    is are was were be been has have had do does did can could will would shall should may might must
+    contains contain contained describes describe described includes include included consists consist
+    represents represent provides provide defines define uses allow allows requires require required
+    forms constitute constitutes associates associate makes gives shows means refers depends determines
+    indicates involves produces generates creates supports occurs exists remains becomes seems appears
+    follows applies belongs corresponds extends serves helps keeps leads lies moves needs works changes
+    results starts ends takes says states returns reads writes runs sends holds gets goes comes knows
+    thinks looks wants tells finds calls tries asks feels leaves puts brings begins shows hears plays
+    lives believes happens sits stands loses pays meets learns understands reaches raises passes sells
+    decides explains develops carries breaks receives agrees informs notes stores contains combines
+    measures connects separates converts causes affects reduces increases enables ensures allows
+    divides share shares add adds added obtained observed considered presented used made given shown
+    known called named found based related referenced involved located derived composed
+    """
+)
+# German adjective and participle endings (before inflection): a lower-case German word without one
+# is usually a verb or an adverb, which makes a poor blank.
+ADJECTIVE_ENDINGS_DE = (
+    "ig", "lich", "isch", "sch", "bar", "sam", "haft", "los", "end", "iv", "al", "ell", "är", "ös", "ant",
+    "ent", "kt", "ossen", "iert",
+)

@@ -19,6 +19,10 @@ class Term:
     words: int
     freq: int
     score: float
+    articles: frozenset[str] = frozenset()
+    """German determiners seen right before it ("der", "einen"...): its gender, number and case."""
+    position: float = 0.5
+    """Where in the document it is used, 0 (start) to 1 (end), averaged over its occurrences."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ def find_numbers(sentence: str, chinese: bool = False) -> list[NumberSpan]:
     for match in NUMBER.finditer(sentence):
         digits, suffix = match.group(1), (match.group(2) or "").strip()
         value = parse_value(digits)
-        if value is None:
+        if value is None or _in_compound(sentence, match.start(), match.end()):
             continue
         end = match.end()
         unit = suffix
@@ -84,3 +88,13 @@ def find_numbers(sentence: str, chinese: bool = False) -> list[NumberSpan]:
             kind = "number"
         spans.append(NumberSpan(match.start(), end, sentence[match.start() : end], kind, unit, value))
     return spans
+
+
+def _in_compound(sentence: str, start: int, end: int) -> bool:
+    """Dates, ranges, phone numbers and versions ("2004-08", "2013/2014", "3.1.6"): not one number."""
+    joiners = "-/–:."
+    before = sentence[max(0, start - 2) : start]
+    after = sentence[end : end + 2]
+    return (len(before) == 2 and before[1] in joiners and before[0].isdigit()) or (
+        len(after) == 2 and after[0] in joiners and after[1].isdigit()
+    )

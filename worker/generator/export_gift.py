@@ -1,0 +1,51 @@
+"""The exam in Moodle's GIFT text format.
+
+GIFT gives ~ = # { } : a meaning, so each is written with a backslash before it, and so is the
+backslash itself; a blank line ends a question, so all text is kept on one line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_SPECIAL = "\\~=#{}:"
+
+
+def gift_escape(text: str) -> str:
+    flat = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in flat)
+
+
+def _category(title: str) -> str:
+    # The category line is a path ("/" nests) that Moodle reads without GIFT unescaping: keep it plain.
+    plain = "".join(ch if ch.isalnum() or ch in " -_.()" else " " for ch in title)
+    return " ".join(plain.split())[:100] or "exam"
+
+
+def _question(question: dict[str, Any]) -> str:
+    qid, kind = str(question.get("id", "")), question.get("type")
+    head = f"::{gift_escape(qid)}::{gift_escape(question.get('prompt', ''))} "
+    answer = question.get("answer")
+    if kind == "mcq":
+        options = question.get("options") or []
+        choices = " ".join(("=" if option == answer else "~") + gift_escape(option) for option in options)
+        return head + "{" + choices + "}"
+    if kind == "true_false":
+        return head + ("{TRUE}" if answer is True else "{FALSE}")
+    return head + "{=" + gift_escape(str(answer)) + "}"
+
+
+def render_gift(exam: dict[str, Any]) -> str:
+    source = exam.get("source") or {}
+    lines = [
+        f"// {' '.join(str(exam.get('title', '')).split())}",
+        f"// examgen ({exam.get('generator', 'builtin')}) from {' '.join(str(source.get('filename', '')).split())}",
+        "",
+        f"$CATEGORY: examgen/{_category(str(exam.get('title', '')))}",
+        "",
+    ]
+    for question in exam.get("questions", []):
+        lines.append(f"// {question.get('id')}: page {question.get('source_page')}")
+        lines.append(_question(question))
+        lines.append("")
+    return "\n".join(lines)

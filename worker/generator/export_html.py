@@ -1,0 +1,103 @@
+"""A printable exam: questions first, then the answer key on a page of its own.
+
+Every value from the exam (title, prompts, options, file name) goes through Jinja2's autoescaping,
+so a title like "<script>" prints as text. The page declares UTF-8 so Chinese renders.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from jinja2 import Environment
+
+from .labels import labels, page_label
+from .select import BLANK
+
+_TEMPLATE = """<!doctype html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="examgen {{ exam.generator }}">
+<title>{{ exam.title }}</title>
+<style>
+  body { font-family: "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+         system-ui, sans-serif; line-height: 1.5; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
+  header { border-bottom: 1px solid #999; margin-bottom: 1.5rem; }
+  .meta { color: #555; font-size: .9rem; }
+  .fields span { display: inline-block; min-width: 14rem; margin-right: 2rem; }
+  ol.questions > li { margin: 0 0 1.3rem; break-inside: avoid; page-break-inside: avoid; }
+  .instruction { color: #555; font-size: .85rem; font-style: italic; margin: 0; }
+  .prompt { margin: .2rem 0; }
+  .blank { letter-spacing: .1em; }
+  ol.options { list-style-type: upper-alpha; margin: .2rem 0; }
+  .tf { margin: .2rem 0 0 1.5rem; }
+  .tf span { margin-right: 2rem; }
+  section.answer-key { break-before: page; page-break-before: always; }
+  .answer-key .source { color: #555; font-size: .85rem; }
+  @media print { body { margin: 0 auto; } a { color: inherit; text-decoration: none; } }
+</style>
+</head>
+<body>
+<header>
+  <h1>{{ exam.title }}</h1>
+  <p class="meta">{{ words.source }}: {{ exam.source.filename }} · {{ exam.source.pages }} {{ words.pages }}
+    · {{ exam.questions | length }} {{ words.questions_count }}</p>
+  <p class="fields"><span>{{ words.name }}: ____________________</span><span>{{ words.date }}: __________</span></p>
+</header>
+<section class="exam">
+<h2>{{ words.questions }}</h2>
+<ol class="questions">
+{%- for q in exam.questions %}
+  <li id="{{ q.id }}" class="{{ q.type }}">
+    <p class="instruction">{{ words[q.type] }}</p>
+    <p class="prompt">{% for part in q.parts %}{% if not loop.first %}<span class="blank">_____</span>{% endif %}{{ part }}{% endfor %}</p>
+    {%- if q.type == "mcq" %}
+    <ol class="options">{% for option in q.options %}<li>{{ option }}</li>{% endfor %}</ol>
+    {%- elif q.type == "true_false" %}
+    <p class="tf"><span>☐ {{ words.true }}</span><span>☐ {{ words.false }}</span></p>
+    {%- endif %}
+  </li>
+{%- endfor %}
+</ol>
+</section>
+<section class="answer-key">
+<h2>{{ words.answer_key }}</h2>
+<ol>
+{%- for q in exam.questions %}
+  <li><strong>{{ q.key }}</strong> <span class="source">({{ q.page_label }})</span></li>
+{%- endfor %}
+</ol>
+</section>
+</body>
+</html>
+"""
+
+_ENV = Environment(autoescape=True, keep_trailing_newline=True)
+_COMPILED = _ENV.from_string(_TEMPLATE)
+
+
+def _key(question: dict[str, Any], words: dict[str, str]) -> str:
+    answer = question.get("answer")
+    if question.get("type") == "true_false":
+        return words["true"] if answer is True else words["false"]
+    options = question.get("options") or []
+    if question.get("type") == "mcq" and answer in options:
+        return f"{string.ascii_uppercase[options.index(answer)]}. {answer}"
+    return str(answer)
+
+
+def render_html(exam: dict[str, Any]) -> str:
+    lang = str(exam.get("language") or "en")
+    words = labels(lang)
+    questions = [
+        {
+            **q,
+            "parts": str(q.get("prompt", "")).split(BLANK) if q.get("type") != "true_false" else [q.get("prompt", "")],
+            "key": _key(q, words),
+            "page_label": page_label(lang, int(q.get("source_page") or 0)),
+        }
+        for q in exam.get("questions", [])
+    ]
+    return _COMPILED.render(exam={**exam, "questions": questions}, words=words, lang=lang)

@@ -1,0 +1,248 @@
+"""Key phrases of Latin-script documents: RAKE-style candidates, TF-IDF/YAKE-style scores.
+
+Candidates are runs of content words between stop words and punctuation (so "Linear Reference
+System" stays whole instead of giving three one-word blanks), plus numbers and years. A phrase scores
+high when it recurs in the document but not in every sentence (TF x IDF over sentences), is long and
+specific, and, in English, is written capitalised mid-sentence (a name or a defined term).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
+from statistics import median
+
+from .sentences import Sentence
+from .stopwords import ADJECTIVE_ENDINGS_DE, STOP, VERBS_EN, WEAK
+from .terms import Analysis, Occurrence, Term, find_numbers
+
+_TOKEN = re.compile(r"(?P<word>[^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)|(?P<num>\d+(?:[.,]\d+)*)|(?P<sym>\S)")
+_VARIABLE = re.compile(r"[^\W\d_]{1,2}\d*|[^\W\d_]\d+|[^\W\d_]{2,3}\d+[^\W\d_]?")
+_ODD_CASE = re.compile(r"[A-Z]{2}[a-z]|[a-z][A-Z]")  # "TEuklid", "spatialDescriptiveEvol": not prose words
+_NUMBER_CONTEXT = frozenset(
+    """
+    figure fig table section sec chapter page p pp definition beispiel bemerkung satz lemma abbildung
+    abb kapitel seite edition version level aufgabe exercise step schritt theorem korollar corollary
+    example note footnote equation eq gleichung nr no number tabelle proposition appendix anhang
+    """.split()
+)
+_MAX_WORDS = 4
+_DETERMINERS_DE = frozenset(
+    "der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins kein keine "
+    "jeder jede jedes jedem jeden dieser diese dieses diesem diesen beide beiden alle allen aller".split()
+)
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.tf: Counter[str] = Counter()
+        self.sentences: Counter[str] = Counter()
+        self.forms: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.capitalised_inside: Counter[str] = Counter()
+        self.inside: Counter[str] = Counter()
+        self.articles: defaultdict[str, set[str]] = defaultdict(set)
+        self.position: Counter[str] = Counter()
+
+
+def _content(word: str, stop: frozenset[str], lang: str) -> bool:
+    if word.lower() in stop or (lang == "en" and word.lower() in VERBS_EN):
+        return False
+    if word.isupper() and len(word) >= 2:
+        return True  # acronyms: LRS, UML, NHNC1
+    return not _VARIABLE.fullmatch(word) and not _ODD_CASE.search(word)
+
+
+def _trim(run: list[re.Match[str]], lang: str, weak: frozenset[str]) -> list[re.Match[str]]:
+    def bad_edge(word: str, first: bool) -> bool:
+        low = word.lower()
+        if low in weak or (low.endswith("ly") and lang == "en"):
+            return True
+        # "distributing geospatial information" -> "geospatial information": a verb opens the run;
+        # "denominator obtained" -> "denominator": a participle closes it.
+        if lang != "en" or len(run) < 2 or not word.islower():
+            return False
+        return low.endswith(("ing", "ed")) if first else low.endswith("ed")
+
+    while run and bad_edge(run[0].group(), True):
+        run = run[1:]
+    while run and bad_edge(run[-1].group(), False):
+        run = run[:-1]
+    return run
+
+
+def _phrases(text: str, lang: str) -> list[tuple[int, int, list[str], bool, str]]:
+    """(start, end, words, starts_sentence, word_before) for every candidate phrase in one sentence."""
+    stop, weak = STOP.get(lang, STOP["en"]), WEAK.get(lang, WEAK["en"])
+    found: list[tuple[int, int, list[str], bool, str]] = []
+    run: list[re.Match[str]] = []
+    first_word_start = -1
+    depth = 0
+    previous = ""  # the word before the current run
+
+    def flush() -> None:
+        trimmed = _trim(run, lang, weak)
+        # Bracketed asides ("see Figure 1 - ...") make neither keys nor distractors; acronyms do.
+        if not trimmed or (depth > 0 and not (len(trimmed) == 1 and trimmed[0].group().isupper())):
+            return
+        pieces = [trimmed] if len(trimmed) <= _MAX_WORDS else [trimmed[i : i + 3] for i in range(len(trimmed) - 2)]
+        for piece in pieces:
+            start, end = piece[0].start(), piece[-1].end()
+            before = previous if piece[0] is run[0] else ""
+            found.append((start, end, [m.group() for m in piece], start == first_word_start, before))
+
+    for match in _TOKEN.finditer(text):
+        word = match.group("word")
+        if word is not None and first_word_start < 0:
+            first_word_start = match.start()
+        if word is not None and _content(word, stop, lang):
+            run.append(match)
+            # German noun phrases end with their (capitalised) noun: "topologischer Raum | bildet".
+            if lang == "de" and word[:1].isupper() and not word.isupper():
+                flush()
+                run, previous = [], word
+            continue
+        flush()
+        run = []
+        previous = (word or "").lower()
+        symbol = match.group("sym")
+        if symbol in {"(", "[", "（"}:
+            depth += 1
+        elif symbol in {")", "]", "）"}:
+            depth = max(0, depth - 1)
+    flush()
+    return found
+
+
+def _key(words: list[str], initial: bool, lang: str) -> str:
+    if lang != "de":
+        return " ".join(words).lower()
+    # German case carries meaning (Liften, the noun; liften, the verb). A phrase opening a sentence
+    # with an adjective ("Topologische Räume") is the same phrase as mid-sentence.
+    key = " ".join(words)
+    return key[0].lower() + key[1:] if initial and len(words) > 1 else key
+
+
+def _german_single_ok(word: str, inside: int, tf: int) -> bool:
+    if word[:1].isupper():
+        # Capitalised only at the start of sentences: an imperative or adverb, not a noun.
+        return inside > 0 or word.isupper()
+    stem = re.sub(r"(?:e|er|es|en|em)$", "", word.lower())
+    return tf >= 2 and len(word) >= 5 and stem.endswith(ADJECTIVE_ENDINGS_DE)
+
+
+def _shape(words: list[str], lang: str, kind: str) -> str:
+    last = words[-1]
+    if lang == "de":
+        # German nouns are capitalised; adjectives (alone or before the noun) carry case endings that
+        # must agree with the article in the sentence.
+        if last[:1].isupper():
+            return f"{len(words)}:N" + (f":{words[0][-2:].lower()}" if len(words) > 1 else "")
+        return f"{len(words)}:a{last[-2:].lower()}"
+    plural = last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))
+    return f"{len(words)}:{kind}:{'pl' if plural else 'sg'}"
+
+
+def analyze_latin(sentences: Sequence[Sentence], usable: Collection[int], prose: Collection[int], lang: str) -> Analysis:
+    stats = _Stats()
+    found_in: dict[int, list[tuple[int, int, str]]] = {}
+    for sentence in sentences:
+        seen: set[str] = set()
+        spans = []
+        for start, end, words, initial, before in _phrases(sentence.text, lang):
+            key = _key(words, initial, lang)
+            if before in _DETERMINERS_DE and lang == "de":
+                stats.articles[key].add(before)
+            stats.tf[key] += 1
+            stats.forms[key][sentence.text[start:end]] += 1
+            if not initial:
+                stats.inside[key] += 1
+                stats.capitalised_inside[key] += all(w[:1].isupper() for w in words)
+            seen.add(key)
+            spans.append((start, end, key))
+        for key in seen:
+            stats.sentences[key] += 1
+            stats.position[key] += sentence.index
+        if sentence.index in prose:
+            found_in[sentence.index] = spans
+
+    total = max(1, len(sentences))
+    terms: dict[str, Term] = {}
+    for key in dict.fromkeys(k for spans in found_in.values() for _, _, k in spans):
+        term = _score(key, stats, total, lang)
+        if term is not None:
+            terms[key] = term
+    _add_numbers(sentences, prose, terms, found_in, lang)
+
+    analysis = Analysis(terms=terms)
+    for index in sorted(usable):
+        occurrences = [Occurrence(terms[key], start, end) for start, end, key in found_in.get(index, ()) if key in terms]
+        occurrences.sort(key=lambda o: (-o.term.score, o.start))
+        analysis.occurrences[index] = occurrences
+    return analysis
+
+
+def _score(key: str, stats: _Stats, total: int, lang: str) -> Term | None:
+    surface = stats.forms[key].most_common(1)[0][0]
+    words = surface.split()
+    tf, sf = stats.tf[key], stats.sentences[key]
+    if len(words) == 1 and (len(surface) < 3 or (surface.islower() and len(surface) < 4)):
+        return None
+    if lang == "de" and len(words) == 1 and not _german_single_ok(surface, stats.inside[key], tf):
+        return None
+    if lang == "en" and len(words) == 1 and surface.islower() and surface.endswith(("ed", "ing")):
+        return None  # participles and gerunds ("describing") test grammar, not content
+    inside = stats.inside[key]
+    if not inside and len(words) > 1 and not words[0].isupper():
+        # Only ever seen opening a sentence: "Minimum content" is "minimum content" elsewhere.
+        surface = surface[0].lower() + surface[1:]
+        words = surface.split()
+    elif not inside and lang != "de" and not words[0].isupper():
+        surface = surface[0].lower() + surface[1:]
+        words = surface.split()
+    if surface.isupper() and len(words) == 1 and any(c.isalpha() for c in surface):
+        kind = "acronym"
+    elif lang != "de" and inside and stats.capitalised_inside[key] >= 0.8 * inside:
+        kind = "name"
+    else:
+        kind = "term"
+    specificity = sum(min(len(w), 12) for w in words) / (12 * len(words))
+    score = (0.5 + math.log1p(tf)) * math.log1p(total / sf) * specificity * (1 + 0.25 * (len(words) - 1))
+    if kind in {"name", "acronym"}:
+        score *= 1.15
+    if lang == "de":
+        score *= 1.2 if words[-1][:1].isupper() else 0.85
+    articles = frozenset(stats.articles.get(key, ()))
+    position = stats.position[key] / sf / total
+    return Term(key, surface, kind, _shape(words, lang, kind), len(words), tf, score, articles, position)
+
+
+def _add_numbers(
+    sentences: Sequence[Sentence],
+    prose: Collection[int],
+    terms: dict[str, Term],
+    found_in: dict[int, list[tuple[int, int, str]]],
+    lang: str,
+) -> None:
+    reference = median([t.score for t in terms.values()]) if terms else 1.0
+    counts: Counter[str] = Counter()
+    spans: list[tuple[int, int, int, str, str, str]] = []
+    for index in sorted(prose):
+        text = sentences[index].text
+        for number in find_numbers(text):
+            previous = re.findall(r"[^\W\d_]+", text[: number.start])[-1:]
+            if previous and previous[0].lower().rstrip(".") in _NUMBER_CONTEXT:
+                continue  # "Figure 3", "Definition 12": labels, not facts
+            if number.kind == "number" and number.value < 2:
+                continue
+            key = number.text.lower()
+            counts[key] += 1
+            spans.append((index, number.start, number.end, key, number.kind, number.unit))
+    weight = {"year": 1.0, "percent": 1.0, "number": 0.8}
+    for index, start, end, key, kind, unit in spans:
+        if key not in terms:
+            score = reference * weight[kind] * (1 + 0.1 * min(counts[key], 5))
+            position = index / max(1, len(sentences))
+            terms[key] = Term(key, sentences[index].text[start:end], kind, unit, 1, counts[key], score, position=position)
+        found_in[index].append((start, end, key))
