@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import OutOfMemoryError, RedisError, ResponseError
 
 log = logging.getLogger("examgen.api")
 
@@ -33,7 +33,8 @@ def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Re
 
 
 def on_redis_error(request: Request[Any, Any, Any], exc: RedisError) -> Response[object]:
-    if isinstance(exc, ResponseError) and str(exc).startswith("OOM"):
+    # Inside MULTI an OOM may surface as EXECABORT naming the OOM, so look at the text too.
+    if isinstance(exc, OutOfMemoryError) or (isinstance(exc, ResponseError) and "OOM" in str(exc)):
         log.error("Redis is out of memory (maxmemory reached)")
         return error_response(
             503, "Storage full: the service cannot accept uploads right now; try again later.", {"Retry-After": "60"}

@@ -8,7 +8,7 @@ from typing import Any
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from worker import keys, stats
+from worker import failures, keys, stats
 from worker.settings import get_settings
 
 _STATUS = {
@@ -22,10 +22,6 @@ _STATUS = {
     JobStatus.STOPPED: "canceled",
 }
 
-GENERIC_FAILURE = (
-    "The job failed because of an internal error on the worker (it has been logged); "
-    "try again, and tell the operator if it happens again."
-)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -59,7 +55,7 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
         wait = status_now.wait_for_position(position)
     error = None
     if status == "failed":
-        error = str(meta.get("error") or GENERIC_FAILURE)
+        error = str(meta.get("error") or failures.INTERNAL_ERROR)
     progress = 100 if status == "finished" else int(meta.get("progress", 0) or 0)
     return {
         "job_id": job.id,

@@ -24,7 +24,7 @@ from rq.job import Job, JobStatus
 from rq.registry import CanceledJobRegistry
 from rq.worker import WorkerStatus
 
-from worker import keys, lifeline, recovery, slots
+from worker import failures, keys, lifeline, recovery, slots
 from worker.log import queue_line
 from worker.settings import get_settings
 
@@ -46,6 +46,7 @@ class ExamWorker(Worker):
         self._lost_job_id: str | None = None
         self._handback_job_id: str | None = None
         self._released_job_id: str | None = None
+        self.push_exc_handler(failures.explain_failure)
 
     # -- shutdown -------------------------------------------------------------------------
     def _install_signal_handlers(self) -> None:

@@ -15,20 +15,13 @@ from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 
-from worker import keys, slots, stats
+from worker import failures, keys, slots, stats
 from worker.log import queue_line
 from worker.settings import get_settings
 
 log = logging.getLogger("examgen.recovery")
 
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
-
-
-def abandoned_sentence(attempts: int) -> str:
-    return (
-        f"The worker running this job stopped unexpectedly {attempts} times "
-        "(crash, out of memory or lost host); the file may be too demanding. Try a smaller PDF."
-    )
 
 
 def count_attempt(connection: Redis, job_id: str) -> int:
@@ -75,7 +68,7 @@ def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: b
     max_attempts = get_settings().queue.max_attempts
     attempts = count_attempt(connection, job.id) if counts_as_attempt else 0
     if attempts >= max_attempts:
-        fail(connection, job, queue, abandoned_sentence(attempts))
+        fail(connection, job, queue, failures.abandoned_sentence(attempts))
         slots.count_end(connection, job.id, queue.key)
         connection.delete(keys.upload(job.id))
         return "failed"
