@@ -152,7 +152,7 @@ def test_queue_status_as_json_and_as_a_fragment(stack: Stack) -> None:
     assert status["max_concurrent"] == 2 and status["live_workers"] == 2
     fragment = stack.http.get("/queue/status", headers={"HX-Request": "true"})
     assert fragment.headers["content-type"].startswith("text/html")
-    assert re.search(r'data-stat="total_processed"[^>]*>\s*%d\s*<' % status["total_processed"], fragment.text)
+    assert re.search(rf'data-stat="total_processed"[^>]*>\s*{status["total_processed"]}\s*<', fragment.text)
 
 
 def test_every_enqueue_start_and_end_logs_the_queue_size(stack: Stack) -> None:

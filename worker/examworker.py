@@ -46,7 +46,7 @@ class ExamWorker(Worker):
         self._lost_job_id: str | None = None
         self._handback_job_id: str | None = None
         self._released_job_id: str | None = None
-        self.push_exc_handler(failures.explain_failure)
+        self.push_exc_handler(failures.explain_failure)  # type: ignore[no-untyped-call]
 
     # -- shutdown -------------------------------------------------------------------------
     def _install_signal_handlers(self) -> None:

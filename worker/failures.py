@@ -17,9 +17,10 @@ INTERNAL_ERROR = (
 )
 
 
-def timeout_sentence(limit_s: int | None) -> str:
+def timeout_sentence(limit_s: float | None) -> str:
+    limit = f"{limit_s:g} s" if limit_s is not None else "the time"
     return (
-        f"The job took longer than the limit of {limit_s} s and was stopped; try a shorter PDF, "
+        f"The job took longer than the limit of {limit} and was stopped; try a shorter PDF, "
         "or ask the operator to raise EXAMGEN_JOB_TIMEOUT."
     )
 
