@@ -6,7 +6,7 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -17,7 +17,9 @@ from redis import Redis
 from api.auth import resolve_caller
 from api.errors import EXCEPTION_HANDLERS
 from api.health import healthz, readyz
+from api.httpstats import RequestCounter
 from api.jobs import JobController
+from api.metrics import metrics
 from api.queue_status import queue_status
 from worker.connection import connect
 from worker.log import setup_logging
@@ -37,13 +39,14 @@ def create_app(redis: Redis | None = None) -> Litestar:
     settings = get_settings()
     setup_logging()
     connection = redis or connect()
+    request_counter = RequestCounter(connection)
 
     def close_redis() -> None:
         if redis is None:
             connection.close()
 
     return Litestar(
-        route_handlers=[JobController, queue_status, healthz, readyz],
+        route_handlers=[JobController, queue_status, healthz, readyz, metrics],
         dependencies={
             "redis": Provide(provide_redis, sync_to_thread=False),
             "caller": Provide(resolve_caller, sync_to_thread=True),
@@ -62,5 +65,7 @@ def create_app(redis: Redis | None = None) -> Litestar:
             security=[{"bearer": []}],
         ),
         response_cache_config=ResponseCacheConfig(),
-        on_shutdown=[close_redis],
+        before_send=[request_counter.before_send],
+        on_startup=[request_counter.start],
+        on_shutdown=[request_counter.stop, close_redis],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -18,12 +19,16 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from api import jobview
+from api.jobview import JobView
+from api.openapi import UploadOperation, errors
 from api.options import clean_filename, parse_options
 from api.tokens import Caller
 from worker import keys, recovery, slots
 from worker.enqueue import enqueue
 from worker.settings import get_settings
 
+# RQ's own rule for ids (and ours are uuid4 strings): anything else cannot name a job.
+JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PDF_MAGIC = b"%PDF-"
 # The PDF specification lets a header start anywhere in the first 1024 bytes.
 PDF_HEADER_WINDOW = 1024
@@ -52,7 +57,7 @@ def _text(value: Any) -> str:
 
 def owned_job(redis: Redis, caller: Caller, job_id: str) -> Job:
     """The job, if the caller may see it; otherwise 404 alike, so no one learns another's ids."""
-    if len(job_id) > 64:
+    if not JOB_ID.fullmatch(job_id):
         raise NotFoundException("No such job.")
     try:
         job = Job.fetch(job_id, connection=redis)
@@ -78,7 +83,7 @@ def open_jobs(redis: Redis, owner: str) -> int:
     return len(job_ids) - len(ended)
 
 
-def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: dict[str, Any]) -> dict[str, Any]:
+def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: dict[str, Any]) -> JobView:
     limit = get_settings().queue.max_queued_per_token
     if open_jobs(redis, caller.name) >= limit:
         raise QuotaExceeded(
@@ -121,10 +126,16 @@ def cancel(redis: Redis, job: Job) -> None:
 class JobController(Controller):
     tags = ("jobs",)
 
-    @post("/generate", status_code=202, summary="Upload a PDF; it becomes an exam job")
+    @post(
+        "/generate",
+        status_code=202,
+        summary="Upload a PDF; it becomes an exam job",
+        operation_class=UploadOperation,
+        responses=errors(400, 401, 413, 415, 422, 429, 503),
+    )
     async def generate(
         self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
-    ) -> Response[Any]:
+    ) -> Response[JobView]:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -140,34 +151,48 @@ class JobController(Controller):
         job_view = await anyio.to_thread.run_sync(submit, redis, caller, data, name, options)
         return Response(job_view, status_code=202, headers={"Location": f"/jobs/{job_view['job_id']}"})
 
-    @get("/jobs", sync_to_thread=True, summary="The caller's jobs, newest first (admins: everyone's)")
+    @get(
+        "/jobs",
+        sync_to_thread=True,
+        summary="The caller's jobs, newest first (admins: everyone's)",
+        responses=errors(400, 401, 503),
+    )
     def list_jobs(
         self,
         caller: NamedDependency[Caller],
         redis: NamedDependency[Redis],
         limit: int = Parameter(default=50, ge=1, le=500),
-    ) -> list[dict[str, Any]]:
+    ) -> list[JobView]:
         index = keys.all_jobs if caller.admin else keys.owner_jobs(caller.name)
         job_ids = [_text(j) for j in redis.zrevrange(index, 0, limit - 1)]
         jobs = [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
         return jobview.views(redis, jobs)
 
-    @get("/jobs/{job_id:str}", sync_to_thread=True, summary="One job")
-    def get_job(
-        self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
-    ) -> dict[str, Any]:
+    @get("/jobs/{job_id:str}", sync_to_thread=True, summary="One job", responses=errors(401, 404, 503))
+    def get_job(self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> JobView:
         return jobview.views(redis, [owned_job(redis, caller, job_id)])[0]
 
-    @delete("/jobs/{job_id:str}", status_code=200, sync_to_thread=True, summary="Cancel a queued or running job")
+    @delete(
+        "/jobs/{job_id:str}",
+        status_code=200,
+        sync_to_thread=True,
+        summary="Cancel a queued or running job",
+        responses=errors(401, 404, 409, 503),
+    )
     def cancel_job(
         self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
-    ) -> dict[str, Any]:
+    ) -> JobView:
         job = owned_job(redis, caller, job_id)
         cancel(redis, job)
         job.refresh()
         return jobview.views(redis, [job])[0]
 
-    @get("/jobs/{job_id:str}/exam", sync_to_thread=True, summary="The exam: json, html, gift or moodle")
+    @get(
+        "/jobs/{job_id:str}/exam",
+        sync_to_thread=True,
+        summary="The exam: json, html, gift or moodle",
+        responses=errors(401, 404, 409, 422, 503),
+    )
     def get_exam(
         self,
         job_id: FromPath[str],

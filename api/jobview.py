@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from redis import Redis
 from rq.job import Job, JobStatus
@@ -22,6 +22,22 @@ _STATUS = {
     JobStatus.STOPPED: "canceled",
 }
 
+
+class JobView(TypedDict):
+    """The job view of DESIGN.md (plus `pages` and `questions` once known)."""
+
+    job_id: str
+    status: str
+    position: int | None
+    progress: int
+    estimated_wait_time: int
+    created_at: str | None
+    started_at: str | None
+    ended_at: str | None
+    filename: str | None
+    error: str | None
+    pages: int | None
+    questions: int | None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -45,7 +61,7 @@ def positions(redis: Redis, job_ids: list[str]) -> list[int | None]:
     return [int(p) + 1 if p is not None else None for p in found]
 
 
-def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -> dict[str, Any]:
+def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -> JobView:
     status = public_status(job)
     if status == "queued" and position is None:
         status = "started"  # claimed by a worker, its run not yet recorded
@@ -57,23 +73,23 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
     if status == "failed":
         error = str(meta.get("error") or failures.INTERNAL_ERROR)
     progress = 100 if status == "finished" else int(meta.get("progress", 0) or 0)
-    return {
-        "job_id": job.id,
-        "status": status,
-        "position": position if status == "queued" else None,
-        "progress": max(0, min(progress, 100)),
-        "estimated_wait_time": wait,
-        "created_at": _iso(job.created_at),
-        "started_at": _iso(job.started_at) if status != "queued" else None,
-        "ended_at": _iso(job.ended_at) if status in ("finished", "failed", "canceled") else None,
-        "filename": meta.get("filename"),
-        "error": error,
-        "pages": meta.get("pages"),
-        "questions": meta.get("questions"),
-    }
+    return JobView(
+        job_id=job.id,
+        status=status,
+        position=position if status == "queued" else None,
+        progress=max(0, min(progress, 100)),
+        estimated_wait_time=wait,
+        created_at=_iso(job.created_at),
+        started_at=_iso(job.started_at) if status != "queued" else None,
+        ended_at=_iso(job.ended_at) if status in ("finished", "failed", "canceled") else None,
+        filename=meta.get("filename"),
+        error=error,
+        pages=meta.get("pages"),
+        questions=meta.get("questions"),
+    )
 
 
-def views(redis: Redis, jobs: list[Job]) -> list[dict[str, Any]]:
+def views(redis: Redis, jobs: list[Job]) -> list[JobView]:
     places = positions(redis, [j.id for j in jobs])
     status_now = None
     if any(p is not None for p in places):
