@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from redis import Redis
 
-from tests.support import RedisServer
+from api import tokens
+from tests.support import BIN, Proc, RedisServer, Stack, examgen_env, free_port, procfile_commands, wait_until
 from worker.settings import get_settings
 
 
@@ -43,3 +47,32 @@ def redis(redis_url: str) -> Iterator[Redis]:
 @pytest.fixture
 def tmp(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def stack(  # the Procfile's web and worker against the suite's Redis, one per test module
+    redis_server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    Redis.from_url(redis_server.url).flushall()
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    env = examgen_env(redis_server.url, PORT=str(port), EXAMGEN_HOST="127.0.0.1", MAX_CONCURRENT_JOBS="2")
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    commands = procfile_commands()
+    assert set(commands) >= {"web", "worker"}
+    procs = {name: Proc(cmd, env, tmp / f"{name}.log") for name, cmd in commands.items() if name in ("web", "worker")}
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(up, 30, what="examgen web")
+        token = tokens.create(Redis.from_url(redis_server.url), "e2e-user")
+        yield Stack(base, token, procs)
+    finally:
+        for proc in procs.values():
+            proc.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ from redis.exceptions import RedisError
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = Path(os.environ.get("EXAMGEN_PDFS", ROOT.parent / "shared" / "pdfs"))
 EXAMGEN = str(Path(sys.executable).with_name("examgen"))
+BIN = str(Path(sys.executable).parent)
 
 
 def free_port() -> int:
@@ -168,3 +170,33 @@ def run_burst(env: dict[str, str], n: int = 2, timeout_s: float = 180) -> subpro
         text=True,
         timeout=timeout_s,
     )
+
+
+class Stack:
+    def __init__(self, base: str, token: str, procs: dict[str, Proc]) -> None:
+        self.base = base
+        self.token = token
+        self.procs = procs
+        self.http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    def submit(self, name: str, data: bytes | None = None, **fields: str) -> dict[str, Any]:
+        body = data if data is not None else (PDFS / name).read_bytes()
+        response = self.http.post("/generate", files={"file": (name, body, "application/pdf")}, data=fields)
+        assert response.status_code == 202, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    def wait(self, job_id: str, timeout_s: float = 120) -> dict[str, Any]:
+        def ended() -> dict[str, Any] | None:
+            view = self.http.get(f"/jobs/{job_id}").json()
+            return view if view["status"] in ("finished", "failed", "canceled") else None
+
+        return wait_until(ended, timeout_s, interval_s=0.2, what=f"job {job_id}")  # type: ignore[no-any-return]
+
+
+def procfile_commands() -> dict[str, list[str]]:
+    commands = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, command = line.partition(":")
+            commands[name.strip()] = shlex.split(command)
+    return commands

@@ -2,81 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
-import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from redis import Redis
 
-from api import tokens
-from tests.support import PDFS, ROOT, Proc, examgen_env, free_port, wait_until
-
-BIN = str(Path(sys.executable).parent)
-
-
-class Stack:
-    def __init__(self, base: str, token: str, procs: dict[str, Proc]) -> None:
-        self.base = base
-        self.token = token
-        self.procs = procs
-        self.http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
-
-    def submit(self, name: str, **fields: str) -> dict[str, Any]:
-        with open(PDFS / name, "rb") as pdf:
-            response = self.http.post("/generate", files={"file": (name, pdf, "application/pdf")}, data=fields)
-        assert response.status_code == 202, response.text
-        return response.json()  # type: ignore[no-any-return]
-
-    def wait(self, job_id: str, timeout_s: float = 120) -> dict[str, Any]:
-        def ended() -> dict[str, Any] | None:
-            view = self.http.get(f"/jobs/{job_id}").json()
-            return view if view["status"] in ("finished", "failed", "canceled") else None
-
-        return wait_until(ended, timeout_s, interval_s=0.2, what=f"job {job_id}")  # type: ignore[no-any-return]
-
-
-def procfile_commands() -> dict[str, list[str]]:
-    commands = {}
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, command = line.partition(":")
-            commands[name.strip()] = shlex.split(command)
-    return commands
-
-
-@pytest.fixture(scope="module")
-def stack(redis_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    Redis.from_url(redis_server.url).flushall()
-    tmp = tmp_path_factory.mktemp("e2e")
-    port = free_port()
-    env = examgen_env(redis_server.url, PORT=str(port), EXAMGEN_HOST="127.0.0.1", MAX_CONCURRENT_JOBS="2")
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    commands = procfile_commands()
-    assert set(commands) >= {"web", "worker"}
-    procs = {name: Proc(cmd, env, tmp / f"{name}.log") for name, cmd in commands.items() if name in ("web", "worker")}
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        wait_until(up, 30, what="examgen web")
-        token = tokens.create(Redis.from_url(redis_server.url), "e2e-user")
-        yield Stack(base, token, procs)
-    finally:
-        for proc in procs.values():
-            proc.stop()
+from tests.support import Stack
 
 
 def test_an_english_pdf_becomes_an_exam_in_every_format(stack: Stack) -> None:
@@ -111,7 +43,9 @@ def test_an_english_pdf_becomes_an_exam_in_every_format(stack: Stack) -> None:
     assert kinds <= {"multichoice", "shortanswer", "truefalse"} and kinds
 
     gift = stack.http.get(f"/jobs/{view['job_id']}/exam", params={"format": "gift"}).text
-    blocks = [b for b in re.split(r"\n\s*\n", gift) if b.strip() and not b.lstrip().startswith("//")]
+    # GIFT: questions are separated by blank lines; `//` lines are comments, `$CATEGORY` a directive.
+    lines = [ln for ln in gift.splitlines() if not ln.lstrip().startswith(("//", "$CATEGORY"))]
+    blocks = [b for b in re.split(r"\n\s*\n", "\n".join(lines)) if b.strip()]
     assert len(blocks) == len(exam["questions"])
     for block in blocks:
         body = re.sub(r"\\[~=#{}:\\]", "", block)  # escaped specials are text
@@ -146,8 +80,16 @@ def test_a_broken_pdf_is_handled_and_the_worker_survives(stack: Stack) -> None:
 
 def test_queue_status_as_json_and_as_a_fragment(stack: Stack) -> None:
     status = stack.http.get("/queue/status").json()
-    for key in ("queue_size", "max_queue_size", "processing", "max_processing", "max_concurrent",
-                "total_processed", "total_failed", "estimated_wait_time"):
+    for key in (
+        "queue_size",
+        "max_queue_size",
+        "processing",
+        "max_processing",
+        "max_concurrent",
+        "total_processed",
+        "total_failed",
+        "estimated_wait_time",
+    ):
         assert isinstance(status[key], int), key
     assert status["max_concurrent"] == 2 and status["live_workers"] == 2
     fragment = stack.http.get("/queue/status", headers={"HX-Request": "true"})
