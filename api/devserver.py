@@ -79,11 +79,12 @@ def run_dev() -> int:
         redis_process = start_private_redis(url)
         if redis_process is None:
             return 1
-    honcho = Path(sys.executable).with_name("honcho")
+    bin_dir = Path(sys.executable).parent
+    # The Procfile says `examgen ...`: it must resolve to this installation, activated or not.
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    procfile = str(ROOT / "Procfile")
     try:
-        return subprocess.call(
-            [str(honcho), "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT)], env=os.environ.copy()
-        )
+        return subprocess.call([str(bin_dir / "honcho"), "start", "-f", procfile, "-d", str(ROOT)], env=env)
     except KeyboardInterrupt:
         return 0
     finally:

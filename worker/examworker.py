@@ -56,7 +56,10 @@ class ExamWorker(Worker):
 
     def _on_stop_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._stop_requested:
-            self._stop_deadline = 0.0  # a second request: hand the job back now
+            # One stop often arrives twice (from the pool and from systemd or a PaaS to the whole
+            # group); only a later, deliberate second request hands the job back at once.
+            if self._stop_deadline is not None and time.monotonic() > self._stop_deadline - self.grace_s + 2:
+                self._stop_deadline = 0.0
             return
         self.log.info("Worker %s: stopping; a running job may finish for %d s", self.name, self.grace_s)
         self._stop_requested = True

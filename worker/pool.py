@@ -29,8 +29,14 @@ log = logging.getLogger("examgen.pool")
 # Expired leases are handed back this often: a dead worker's job runs again within
 # lease TTL + this interval.
 REAP_INTERVAL_S = 5
-# How long the pool waits for Redis at start, and tolerates losing it later, before exiting 1.
-REDIS_GIVE_UP_S = 60
+
+
+# How long the pool waits for Redis at start (EXAMGEN_REDIS_WAIT_S, default 60 s), and tolerates
+# losing it later (5x that), before exiting 1 so systemd's Restart=on-failure or the PaaS takes over.
+def redis_give_up_s() -> int:
+    return get_settings().redis.wait_s
+
+
 # After the grace period, workers get this long to hand their jobs back before SIGKILL.
 STOP_MARGIN_S = 10
 
@@ -42,11 +48,16 @@ class Pool:
         self.name = f"{socket.gethostname()}.{os.getpid()}"
         self.children: dict[int, int] = {}
         self.stop_deadline: float | None = None
+        self.stop_requested_at = 0.0
         self.settings = get_settings()
+        self.lost_redis = False
 
     # -- signals -------------------------------------------------------------------------------
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         first = self.stop_deadline is None
+        if not first and time.monotonic() - self.stop_requested_at < 2:
+            return  # the same stop, delivered twice (Ctrl-C to the group and the supervisor's SIGTERM)
+        self.stop_requested_at = time.monotonic()
         if first:
             grace = self.settings.queue.shutdown_grace_s
             log.info("pool %s: stopping (%s); jobs may finish for %d s", self.name, signal.Signals(signum).name, grace)
@@ -128,7 +139,7 @@ class Pool:
         connection = connect()
         queue = queue_for(connection)
         if not _wait_for_redis(connection):
-            log.error("Redis at %s did not answer for %d s; giving up", _safe_url(), REDIS_GIVE_UP_S)
+            log.error("Redis at %s did not answer for %d s; giving up", _safe_url(), redis_give_up_s())
             return 1
         stats.set_cap(connection, self.settings.queue.max_concurrent_jobs)
         signal.signal(signal.SIGTERM, self._on_signal)
@@ -151,12 +162,13 @@ class Pool:
                     last_redis_ok = time.monotonic()
                 except RedisError as exc:
                     log.error("pool %s: Redis unreachable (%s)", self.name, exc)
-                    if time.monotonic() - last_redis_ok > REDIS_GIVE_UP_S * 5 and self.stop_deadline is None:
+                    if time.monotonic() - last_redis_ok > redis_give_up_s() * 5 and self.stop_deadline is None:
+                        self.lost_redis = True
                         self._on_signal(signal.SIGTERM, None)
             time.sleep(0.2)
         self._withdraw(connection)
         log.info("pool %s: stopped", self.name)
-        return 0
+        return 1 if self.lost_redis else 0
 
 
 def _safe_url() -> str:
@@ -168,7 +180,7 @@ def _wait_for_redis(connection: object) -> bool:
     from redis import Redis
 
     assert isinstance(connection, Redis)
-    deadline = time.monotonic() + REDIS_GIVE_UP_S
+    deadline = time.monotonic() + redis_give_up_s()
     while True:
         try:
             connection.ping()

@@ -1,0 +1,54 @@
+"""`examgen dev` (what `make run` runs): a private Redis when none answers, then the Procfile."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import httpx
+from redis import Redis
+from redis.exceptions import RedisError
+
+from tests.support import EXAMGEN, Proc, examgen_env, free_port, wait_until
+from worker import keys, stats
+
+
+def test_dev_starts_redis_web_and_workers_and_ctrl_c_stops_all(tmp: Path) -> None:
+    redis_port, web_port = free_port(), free_port()
+    env = examgen_env(
+        f"redis://127.0.0.1:{redis_port}/0", PORT=str(web_port), EXAMGEN_HOST="127.0.0.1", MAX_CONCURRENT_JOBS="1"
+    )
+    dev = Proc([EXAMGEN, "dev"], env, tmp / "dev.log")
+    try:
+        wait_until(lambda: _ready(web_port), 60, interval_s=0.3, what="examgen dev's web process")
+        redis = Redis(port=redis_port)
+        wait_until(lambda: stats.read_status(redis, keys.queue, 1).live_workers == 1, 30, what="its worker pool")
+        dev.signal_group(signal.SIGINT)  # Ctrl-C in a terminal reaches the whole process group
+        dev.popen.wait(timeout=60)
+        assert not _ready(web_port)
+        wait_until(lambda: not _answers(redis_port), 15, what="the private Redis to stop")
+        assert "started a private redis-server" in dev.output()
+    finally:
+        dev.stop()
+
+
+def test_dev_says_clearly_when_redis_cannot_be_started(tmp: Path) -> None:
+    env = examgen_env(f"redis://127.0.0.1:{free_port()}/0", PATH="/nonexistent")
+    dev = Proc([EXAMGEN, "dev"], env, tmp / "dev.log")
+    assert dev.popen.wait(timeout=30) == 1
+    assert "redis-server` is not installed" in dev.output()
+    dev.stop()
+
+
+def _answers(port: int) -> bool:
+    try:
+        return bool(Redis(port=port, socket_connect_timeout=0.3).ping())
+    except RedisError:
+        return False
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
