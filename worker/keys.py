@@ -26,6 +26,9 @@ stats = f"{PREFIX}:stats"
 # Job durations as a cumulative histogram: count, sum_ms and le_<bound ms> fields.
 durations = f"{PREFIX}:stats:durations"
 duration_buckets_s = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600)
+# HTTP requests of every web process: field "<METHOD> <status> <route template>" -> count.
+# Each process counts in memory and adds its counts here every few seconds (api/httpstats.py).
+http_requests = f"{PREFIX}:stats:http-requests"
 # Per-minute history, a ring of `history_minutes` slots inside one hash (bounded memory).
 history = f"{PREFIX}:stats:history"
 history_minutes = 24 * 60

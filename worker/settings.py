@@ -39,6 +39,8 @@ class RedisSettings:
     """REDIS_URL: the one Redis (redis://, rediss:// or unix://)."""
     socket_timeout_s: float = 5.0
     """Network calls give up after this long, so a dead Redis answers 503 instead of hanging."""
+    wait_s: int = field(default_factory=lambda: _int("EXAMGEN_REDIS_WAIT_S", 60, 1, 86_400))
+    """EXAMGEN_REDIS_WAIT_S: a worker pool waits this long for Redis at start (5x that once running), then exits 1."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ class LogSettings:
 
 
 @dataclass(frozen=True)
+class ClientSettings:
+    url: str = field(default_factory=lambda: _str("EXAMGEN_URL", "http://localhost:8000") or "")
+    """EXAMGEN_URL: where `examgen submit` sends the PDF (the web process's base URL)."""
+    token: str | None = field(default_factory=lambda: _str("EXAMGEN_TOKEN", None))
+    """EXAMGEN_TOKEN: the API token `examgen submit` sends (`examgen token create NAME`)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
@@ -115,6 +125,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     log: LogSettings = field(default_factory=LogSettings)
+    client: ClientSettings = field(default_factory=ClientSettings)
 
 
 @lru_cache(maxsize=1)
