@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from redis import Redis
 from rq.job import Job, JobStatus
