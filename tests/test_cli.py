@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
+from pathlib import Path
 
 from redis import Redis
+from rq.job import Job
 
 from api import tokens
-from tests.support import EXAMGEN, ROOT, examgen_env
-from worker import keys
+from tests.support import EXAMGEN, ROOT, examgen_env, start_pool, wait_until
+from worker import keys, stats
 from worker.enqueue import enqueue
 
 
@@ -60,3 +63,21 @@ def test_bad_settings_are_a_clear_error(redis_url: str) -> None:
     assert result.returncode != 0
     assert "MAX_CONCURRENT_JOBS must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_rq_suspend_and_resume_pause_every_examgen_worker(redis: Redis, redis_url: str, tmp: Path) -> None:
+    rq = str(Path(EXAMGEN).with_name("rq"))
+    env = examgen_env(redis_url, MAX_CONCURRENT_JOBS="2")
+    pool = start_pool(env, tmp, 2)
+    try:
+        wait_until(lambda: stats.read_status(redis, keys.queue, 2).live_workers == 2, 30, what="the pool")
+        assert subprocess.run([rq, "suspend", "--url", redis_url], capture_output=True, timeout=30).returncode == 0
+        job = enqueue(redis, "tests.testjobs.tracked", args=(0.1, "paused"))[0]
+        time.sleep(3)  # long enough for an idle worker to have claimed it, were it not suspended
+        assert Job.fetch(job.id, connection=redis).get_status().value == "queued"
+        info = subprocess.run([rq, "info", "--url", redis_url], capture_output=True, text=True, timeout=30)
+        assert "examgen" in info.stdout and "suspended" in info.stdout
+        assert subprocess.run([rq, "resume", "--url", redis_url], capture_output=True, timeout=30).returncode == 0
+        wait_until(lambda: Job.fetch(job.id, connection=redis).get_status().value == "finished", 30, what="resume")
+    finally:
+        pool.stop()
