@@ -61,17 +61,36 @@ CHAPTERS: list[tuple[str, list[str]]] = [
             "元代天文学家郭守敬主持编订的授时历，一年的长度与现行公历几乎相同。",
         ],
     ),
+    (
+        "第四章 地球的结构与运动",
+        [
+            "地球内部由外向内分为地壳、地幔和地核三个圈层。"
+            "地壳和地幔之间的界面叫做莫霍界面，地幔和地核之间的界面叫做古登堡界面。"
+            "岩石圈由地壳和上地幔顶部的坚硬岩石组成，平均厚度约为100千米。",
+            "地球自转的方向是自西向东，自转一周的时间约为23小时56分。"
+            "地球公转的轨道是一个近似正圆的椭圆，太阳位于椭圆的一个焦点上。"
+            "由于黄赤交角的存在，太阳直射点在南北回归线之间往返移动，形成了四季。",
+            "板块构造学说认为，全球岩石圈分为六大板块，板块内部比较稳定，板块交界地带多火山和地震。"
+            "喜马拉雅山脉是亚欧板块和印度洋板块碰撞挤压形成的。"
+            "德国气象学家魏格纳在1912年提出了大陆漂移假说。",
+            "大气中的二氧化碳等温室气体吸收地面长波辐射，使近地面气温升高，这种现象叫做温室效应。"
+            "臭氧层能够吸收太阳紫外线，被称为地球生命的保护伞。"
+            "长江是中国第一长河，全长约6300千米，最终注入东海。",
+        ],
+    ),
 ]
 
 
 def build_pdf() -> bytes:
     """The handout as PDF bytes: three chapters, a few pages, a page number in each footer."""
+    from reportlab import rl_config
     from reportlab.lib.pagesizes import A5
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+    rl_config.invariant = 1  # no timestamp or random document id: the same bytes every time
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=17, wordWrap="CJK")
     heading = ParagraphStyle("heading", fontName="STSong-Light", fontSize=15, leading=22, spaceAfter=8)

@@ -12,16 +12,15 @@ import random
 import re
 from collections import Counter, defaultdict
 
+from .stopwords import DETERMINERS_DE
 from .terms import Analysis, Occurrence, Term, parse_value
 
-_DETERMINERS_DE = frozenset(
-    "der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins kein keine "
-    "jeder jede jedes jedem jeden dieser diese dieses diesem diesen beide beiden alle allen aller".split()
-)
 _POOL_LIMIT = 400  # per kind: the best-scored terms are the plausible ones, and it bounds the work
 _FEMININE = ("ung", "heit", "keit", "schaft", "ion", "tät", "ie", "ik", "ur", "enz", "anz")
 _MASCULINE = ("ismus", "ling", "or", "ant", "ent", "ist", "er")
 _NEUTER = ("chen", "lein", "um", "ment", "nis", "tum")
+_PLURAL_ONLY = frozenset({"alle", "allen", "aller", "beide", "beiden"})
+_PLURAL_ENDINGS = ("ungen", "heiten", "keiten", "schaften", "ionen", "täten", "ismen")
 
 
 def _gender(word: str) -> str:
@@ -29,6 +28,23 @@ def _gender(word: str) -> str:
     for label, endings in (("n", _NEUTER), ("f", _FEMININE), ("m", _MASCULINE)):
         if low.endswith(endings):
             return label
+    return "?"
+
+
+def _number(term: Term, singulars: frozenset[str], before: str = "") -> str:
+    """Singular or plural of a German noun phrase: from the determiner in front of it in this sentence,
+    else from the determiners the document uses with it, else from its ending; `singulars` are the
+    document's nouns, so "Gruppen" is plural when "Gruppe" occurs too."""
+    if before.startswith(("ein", "jede")):
+        return "sg"
+    if before in _PLURAL_ONLY:
+        return "pl"
+    head = term.text.split()[-1].lower().rsplit("-", 1)[-1]  # "Lie-Gruppen": the number is in "Gruppen"
+    stripped = {head[: -len(end)] for end in ("en", "n", "e", "er", "s") if head.endswith(end)}
+    if term.articles & _PLURAL_ONLY or head.endswith(_PLURAL_ENDINGS) or stripped & singulars:
+        return "pl"
+    if any(a.startswith(("ein", "jede")) for a in term.articles) or head.endswith(_FEMININE):
+        return "sg"
     return "?"
 
 
@@ -47,6 +63,9 @@ class DistractorFinder:
         self.pools = dict(pools)
         self.best = max((t.score for t in analysis.terms.values()), default=1.0) or 1.0
         self.used: Counter[str] = Counter()
+        self.nouns = frozenset(
+            t.text.split()[-1].lower().rsplit("-", 1)[-1] for t in analysis.terms.values() if t.kind == "term"
+        )
 
     def find(
         self, sentence: str, occurrence: Occurrence, rng: random.Random, position: float = 0.5, want: int = 3
@@ -68,14 +87,12 @@ class DistractorFinder:
             return False
         return not any(_overlaps(low, other.lower()) for other in chosen)
 
-    def _terms(
-        self, term: Term, surface: str, sentence: str, before: str, position: float, want: int
-    ) -> list[str]:
+    def _terms(self, term: Term, surface: str, sentence: str, before: str, position: float, want: int) -> list[str]:
         sentence_lower = sentence.lower()
         scored = []
         for other in self.pools.get(term.kind, ()):
-            if other.key == term.key or abs(other.words - term.words) > 1:
-                continue
+            if other.key == term.key or abs(other.words - term.words) > 1 or "'s" in other.key or "’s" in other.key:
+                continue  # possessives ("event's position") do not stand alone as options
             if before in {"a", "an"} and (before == "an") != (other.text[:1].lower() in "aeiou"):
                 continue  # "an _____" takes "an impression", never "an font"
             if not self._acceptable(other.text, [], surface, sentence_lower):
@@ -114,18 +131,20 @@ class DistractorFinder:
             score = 2.0 if other.shape == term.shape else 0.0
             score += 1.0 if other.words == term.words else 0.0
             # Students confuse terms with the same head ("Teilraumtopologie", "Zariski-Topologie").
-            score += 1.0 if shared >= 4 else 0.0
+            score += 3.0 if shared >= 4 else 0.0
         score -= 1.5 * abs(len(other.text) - len(surface)) / max(len(other.text), len(surface))
         score += other.score / self.best
         # Terms from the same part of the course are about the same topic.
-        score += 1.0 - min(1.0, abs(other.position - position) / 0.15)
+        score += 1.0 - min(2.0, other.distance(position) / 0.15)
         same_head = shared >= 4
-        if self.lang == "de" and before in _DETERMINERS_DE and not same_head:
+        if self.lang == "de" and before in DETERMINERS_DE and not same_head:
             # "der _____" wants a noun the document itself writes with "der" (a shared head noun,
             # "Innenwinkel"/"Außenwinkel", has the same gender anyway).
             if other.articles and before not in other.articles:
                 return None
             score += 2.0 if before in other.articles else -1.5
+        if self.lang == "de" and {_number(term, self.nouns, before), _number(other, self.nouns)} == {"sg", "pl"}:
+            return None  # "die _____ ist" takes a singular
         if self.lang == "de" and surface[:1].isupper():
             score += 1.0 if _gender(surface.split()[-1]) == _gender(other.text.split()[-1]) != "?" else 0.0
         return score
@@ -143,6 +162,8 @@ class DistractorFinder:
             other_value = parse_value(re.sub(r"[^\d.,]", "", other.text))
             if other_value is None or other_value == value or other.shape != term.shape:
                 continue
+            if bool(re.match(r"0\d", other.text)) != bool(re.match(r"0\d", surface)):
+                continue  # "02" is a label, not a count, unless the key is written that way too
             if not _plausible(term.kind, value, other_value):
                 continue
             scored.append((abs(other_value - value), other.text))

@@ -25,15 +25,11 @@ class PdfProblem(Exception):
 
     @classmethod
     def damaged(cls) -> PdfProblem:
-        return cls(
-            "damaged", "The PDF is damaged and could not be read; re-export or repair it and upload again."
-        )
+        return cls("damaged", "The PDF is damaged and could not be read; re-export or repair it and upload again.")
 
     @classmethod
     def no_text(cls) -> PdfProblem:
-        return cls(
-            "no_text", "The PDF has no text layer — is it a scan? Run OCR on it first and upload again."
-        )
+        return cls("no_text", "The PDF has no text layer — is it a scan? Run OCR on it first and upload again.")
 
     @classmethod
     def too_many_pages(cls, pages: int, limit: int) -> PdfProblem:
@@ -43,8 +39,14 @@ class PdfProblem(Exception):
         )
 
     @classmethod
-    def too_little_text(cls, words: int) -> PdfProblem:
+    def too_little_text(cls, words: int, *, no_sentences: bool = False) -> PdfProblem:
         unit = "word" if words == 1 else "words"
+        if no_sentences:  # plenty of words, but tables, formulas or lists rather than sentences
+            return cls(
+                "too_little_text",
+                f"The PDF has too little text to make an exam from ({words} {unit}, but no complete sentences "
+                "to ask about); upload material with running text, or check the language option.",
+            )
         return cls(
             "too_little_text",
             f"The PDF has too little text to make an exam from ({words} {unit}); "

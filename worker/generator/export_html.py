@@ -52,7 +52,11 @@ _TEMPLATE = """<!doctype html>
 {%- for q in exam.questions %}
   <li id="{{ q.id }}" class="{{ q.type }}">
     <p class="instruction">{{ words[q.type] }}</p>
-    <p class="prompt">{% for part in q.parts %}{% if not loop.first %}<span class="blank">_____</span>{% endif %}{{ part }}{% endfor %}</p>
+    <p class="prompt">
+      {%- for part in q.parts -%}
+        {% if not loop.first %}<span class="blank">_____</span>{% endif %}{{ part }}
+      {%- endfor -%}
+    </p>
     {%- if q.type == "mcq" %}
     <ol class="options">{% for option in q.options %}<li>{{ option }}</li>{% endfor %}</ol>
     {%- elif q.type == "true_false" %}

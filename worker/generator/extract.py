@@ -32,6 +32,8 @@ class RawPdf:
     """Pages carrying an image XObject; only counted when the text layer is nearly empty."""
     title: str | None
     """The document information title, when it looks like a real title."""
+    letters: int
+    """Letters and digits in all the pages' text."""
 
 
 @contextmanager
@@ -141,8 +143,8 @@ def read_pages(data: bytes, max_pages: int, on_page: Callable[[int, int], None] 
                 on_page(index + 1, total)
         if failures == total:
             raise PdfProblem.damaged()
-        letters = sum(ch.isalnum() for text in pages for ch in text)
+        letters = sum(sum(map(str.isalnum, text)) for text in pages)
         image_pages = 0
         if letters < 40 * total:
             image_pages = sum(_has_image(reader, i) for i in range(total))
-        return RawPdf(pages=pages, image_pages=image_pages, title=_title(reader))
+        return RawPdf(pages=pages, image_pages=image_pages, title=_title(reader), letters=letters)

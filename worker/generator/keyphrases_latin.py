@@ -15,24 +15,13 @@ from collections.abc import Collection, Sequence
 from statistics import median
 
 from .sentences import Sentence
-from .stopwords import ADJECTIVE_ENDINGS_DE, STOP, VERBS_EN, WEAK
+from .stopwords import ADJECTIVE_ENDINGS_DE, DETERMINERS_DE, NUMBER_CONTEXT, STOP, VERBS_EN, WEAK
 from .terms import Analysis, Occurrence, Term, find_numbers
 
-_TOKEN = re.compile(r"(?P<word>[^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)|(?P<num>\d+(?:[.,]\d+)*)|(?P<sym>\S)")
+_TOKEN = re.compile(r"(?P<word>(?:\d+-)?[^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)|(?P<num>\d+(?:[.,]\d+)*)|(?P<sym>\S)")
 _VARIABLE = re.compile(r"[^\W\d_]{1,2}\d*|[^\W\d_]\d+|[^\W\d_]{2,3}\d+[^\W\d_]?")
 _ODD_CASE = re.compile(r"[A-Z]{2}[a-z]|[a-z][A-Z]")  # "TEuklid", "spatialDescriptiveEvol": not prose words
-_NUMBER_CONTEXT = frozenset(
-    """
-    figure fig table section sec chapter page p pp definition beispiel bemerkung satz lemma abbildung
-    abb kapitel seite edition version level aufgabe exercise step schritt theorem korollar corollary
-    example note footnote equation eq gleichung nr no number tabelle proposition appendix anhang
-    """.split()
-)
 _MAX_WORDS = 4
-_DETERMINERS_DE = frozenset(
-    "der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins kein keine "
-    "jeder jede jedes jedem jeden dieser diese dieses diesem diesen beide beiden alle allen aller".split()
-)
 
 
 class _Stats:
@@ -43,7 +32,7 @@ class _Stats:
         self.capitalised_inside: Counter[str] = Counter()
         self.inside: Counter[str] = Counter()
         self.articles: defaultdict[str, set[str]] = defaultdict(set)
-        self.position: Counter[str] = Counter()
+        self.places: defaultdict[str, list[float]] = defaultdict(list)
 
 
 def _content(word: str, stop: frozenset[str], lang: str) -> bool:
@@ -87,6 +76,10 @@ def _phrases(text: str, lang: str) -> list[tuple[int, int, list[str], bool, str]
         if not trimmed or (depth > 0 and not (len(trimmed) == 1 and trimmed[0].group().isupper())):
             return
         pieces = [trimmed] if len(trimmed) <= _MAX_WORDS else [trimmed[i : i + 3] for i in range(len(trimmed) - 2)]
+        if lang == "de" and len(trimmed) > 1 and trimmed[-1].group()[:1].isupper():
+            # German compounds carry the meaning in the head noun ("anliegende Außenwinkel" ->
+            # "Außenwinkel"): a candidate of its own, and a distractor for other "-winkel".
+            pieces.append(trimmed[-1:])
         for piece in pieces:
             start, end = piece[0].start(), piece[-1].end()
             before = previous if piece[0] is run[0] else ""
@@ -144,18 +137,23 @@ def _shape(words: list[str], lang: str, kind: str) -> str:
     return f"{len(words)}:{kind}:{'pl' if plural else 'sg'}"
 
 
-def analyze_latin(sentences: Sequence[Sentence], usable: Collection[int], prose: Collection[int], lang: str) -> Analysis:
+def analyze_latin(
+    sentences: Sequence[Sentence], usable: Collection[int], prose: Collection[int], lang: str
+) -> Analysis:
     stats = _Stats()
     found_in: dict[int, list[tuple[int, int, str]]] = {}
-    for sentence in sentences:
+    # Statistics come from running text only: formulas, tables and diagram labels would add noise
+    # (and, in a maths book, nine tenths of the work).
+    for sentence in (sentences[i] for i in sorted(prose)):
         seen: set[str] = set()
         spans = []
         for start, end, words, initial, before in _phrases(sentence.text, lang):
             key = _key(words, initial, lang)
-            if before in _DETERMINERS_DE and lang == "de":
+            if before in DETERMINERS_DE and lang == "de":
                 stats.articles[key].add(before)
             stats.tf[key] += 1
-            stats.forms[key][sentence.text[start:end]] += 1
+            # A form seen mid-sentence shows the real capitalisation; sentence starts capitalise anything.
+            stats.forms[key][sentence.text[start:end]] += 1 if initial else 10
             if not initial:
                 stats.inside[key] += 1
                 stats.capitalised_inside[key] += all(w[:1].isupper() for w in words)
@@ -163,11 +161,10 @@ def analyze_latin(sentences: Sequence[Sentence], usable: Collection[int], prose:
             spans.append((start, end, key))
         for key in seen:
             stats.sentences[key] += 1
-            stats.position[key] += sentence.index
-        if sentence.index in prose:
-            found_in[sentence.index] = spans
+            stats.places[key].append(sentence.index / max(1, len(sentences)))
+        found_in[sentence.index] = spans
 
-    total = max(1, len(sentences))
+    total = max(1, len(found_in))
     terms: dict[str, Term] = {}
     for key in dict.fromkeys(k for spans in found_in.values() for _, _, k in spans):
         term = _score(key, stats, total, lang)
@@ -177,7 +174,9 @@ def analyze_latin(sentences: Sequence[Sentence], usable: Collection[int], prose:
 
     analysis = Analysis(terms=terms)
     for index in sorted(usable):
-        occurrences = [Occurrence(terms[key], start, end) for start, end, key in found_in.get(index, ()) if key in terms]
+        occurrences = [
+            Occurrence(terms[key], start, end) for start, end, key in found_in.get(index, ()) if key in terms
+        ]
         occurrences.sort(key=lambda o: (-o.term.score, o.start))
         analysis.occurrences[index] = occurrences
     return analysis
@@ -209,13 +208,15 @@ def _score(key: str, stats: _Stats, total: int, lang: str) -> Term | None:
         kind = "term"
     specificity = sum(min(len(w), 12) for w in words) / (12 * len(words))
     score = (0.5 + math.log1p(tf)) * math.log1p(total / sf) * specificity * (1 + 0.25 * (len(words) - 1))
+    if len(words) >= 3 and tf == 1:
+        score *= 0.6  # a long run seen once is as likely a clause fragment as a term
     if kind in {"name", "acronym"}:
         score *= 1.15
     if lang == "de":
         score *= 1.2 if words[-1][:1].isupper() else 0.85
     articles = frozenset(stats.articles.get(key, ()))
-    position = stats.position[key] / sf / total
-    return Term(key, surface, kind, _shape(words, lang, kind), len(words), tf, score, articles, position)
+    places = tuple(stats.places[key])
+    return Term(key, surface, kind, _shape(words, lang, kind), len(words), tf, score, articles, places)
 
 
 def _add_numbers(
@@ -232,7 +233,7 @@ def _add_numbers(
         text = sentences[index].text
         for number in find_numbers(text):
             previous = re.findall(r"[^\W\d_]+", text[: number.start])[-1:]
-            if previous and previous[0].lower().rstrip(".") in _NUMBER_CONTEXT:
+            if previous and previous[0].lower().rstrip(".") in NUMBER_CONTEXT:
                 continue  # "Figure 3", "Definition 12": labels, not facts
             if number.kind == "number" and number.value < 2:
                 continue
@@ -243,6 +244,6 @@ def _add_numbers(
     for index, start, end, key, kind, unit in spans:
         if key not in terms:
             score = reference * weight[kind] * (1 + 0.1 * min(counts[key], 5))
-            position = index / max(1, len(sentences))
-            terms[key] = Term(key, sentences[index].text[start:end], kind, unit, 1, counts[key], score, position=position)
+            place = (index / max(1, len(sentences)),)
+            terms[key] = Term(key, sentences[index].text[start:end], kind, unit, 1, counts[key], score, places=place)
         found_in[index].append((start, end, key))

@@ -18,6 +18,7 @@ from statistics import median
 from typing import Any
 
 from .sentences import Sentence
+from .stopwords import words_of
 from .terms import Analysis, Occurrence, Term, find_numbers
 
 _lock = threading.Lock()
@@ -25,20 +26,31 @@ _segmenter: Any = None
 
 # jieba flags that make sensible blanks, and the coarse class a distractor has to share.
 _CLASSES = {
-    "n": "noun", "nz": "noun", "nw": "noun", "l": "noun", "j": "noun", "ng": "noun",
-    "nr": "person", "nrfg": "person", "nrt": "person", "ns": "place", "nt": "org", "eng": "latin",
+    "n": "noun",
+    "nz": "noun",
+    "nw": "noun",
+    "l": "noun",
+    "j": "noun",
+    "ng": "noun",
+    "nr": "person",
+    "nrfg": "person",
+    "nrt": "person",
+    "ns": "place",
+    "nt": "org",
+    "eng": "latin",
     "t": "time",
 }
 _COMPOUND_FLAGS = frozenset({"n", "nz", "ng", "j"})
 # Words jieba tags as nouns that are verbs or filler in running text, and characters (passive and
 # object markers, prepositions) that never open a term.
-_WEAK = frozenset(
+_WEAK = words_of(
     """
     过程 方面 问题 方法 情况 部分 时候 结果 内容 作用 影响 特点 关系 主要 重要 方式 东西 原因 利用 证明 产生
     储存 提供 使用 包括 进行 通过 实现 发现 研究 发展 建立 提出 采用 获得 具有 成为 称为 认为 表示 需要 可以
-    能够 作为 面向 前身 范围 一定 全球 现行 世界 文化 地点 不同 之间 时期 阶段 问题 系统 方向 长度
-    """.split()
+    能够 作为 面向 前身 范围 一定 全球 现行 世界 文化 地点 不同 之间 时期 阶段 系统 方向 长度
+    """
 )
+_ADVERBS = ("比较", "非常", "十分", "特别", "已经", "正在", "不断", "逐渐")  # "比较稳定" is no term
 _BAD_FIRST = frozenset("被把将使让对在从由以向与和及或而并且的了着过是为")
 
 
@@ -73,7 +85,13 @@ def _tokens(text: str) -> list[tuple[int, int, str, str]]:
 
 
 def _good(word: str, flag: str) -> bool:
-    return flag in _CLASSES and len(word) >= 2 and word not in _WEAK and word[0] not in _BAD_FIRST
+    return (
+        flag in _CLASSES
+        and len(word) >= 2
+        and word not in _WEAK
+        and word[0] not in _BAD_FIRST
+        and not word.startswith(_ADVERBS)
+    )
 
 
 def _candidates(text: str) -> list[tuple[int, int, str, str]]:
@@ -106,7 +124,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
     tf: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     flags: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    where: Counter[str] = Counter()
+    where: defaultdict[str, list[float]] = defaultdict(list)
     found_in: dict[int, list[tuple[int, int, str]]] = {}
     prose_set = set(prose)
     for sentence in sentences:
@@ -119,7 +137,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
             spans.append((start, end, word))
         for word in dict.fromkeys(w for _, _, w in spans):
             spread[word] += 1
-            where[word] += sentence.index
+            where[word].append(sentence.index / max(1, len(sentences)))
         found_in[sentence.index] = spans
 
     freq, total_freq = _background()
@@ -131,8 +149,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
         score = (0.5 + math.log1p(tf[word])) * math.log1p(count / spread[word]) * specificity / 12
         score *= min(len(word), 6) / 4
         kind = f"zh:{_CLASSES.get(flag, 'noun')}"
-        position = where[word] / spread[word] / max(1, len(sentences))
-        terms[word] = Term(word, word, kind, f"{len(word)}:{flag}", 1, tf[word], score, position=position)
+        terms[word] = Term(word, word, kind, f"{len(word)}:{flag}", 1, tf[word], score, places=tuple(where[word]))
 
     reference = median([t.score for t in terms.values()]) if terms else 1.0
     for index in sorted(found_in):
@@ -142,8 +159,8 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
                 continue
             key = number.text
             if key not in terms:
-                position = index / max(1, len(sentences))
-                terms[key] = Term(key, key, number.kind, number.unit, 1, 1, reference, position=position)
+                place = (index / max(1, len(sentences)),)
+                terms[key] = Term(key, key, number.kind, number.unit, 1, 1, reference, places=place)
             found_in[index].append((number.start, number.end, key))
 
     analysis = Analysis(terms=terms)

@@ -45,7 +45,7 @@ _CAPTION = re.compile(
     r"^(?:(?:Abbildung|Abb\.|Figure|Fig\.|Table|Tabelle|Tab\.|Listing)\s*\d+(?:\.\d+)*\s*[:.–—-]|[图表]\s*\d)",
     re.IGNORECASE,
 )
-_TERMINAL = ".!?。！？；;:：…”\")）"
+_TERMINAL = '.!?。！？；;:：…”")）'
 # Headings of the back matter: nothing after them is course content worth asking about.
 _BACK_MATTER = re.compile(
     r"^(?:[A-Z\d]{1,3}\.?\s+)?(?:Literatur(?:verzeichnis)?|Bibliogra(?:phy|fie|phie)|References|Index|"
@@ -55,6 +55,7 @@ _BACK_MATTER = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_HEADER_MAX = 80  # running headers are short; a longer repeated line is more likely body text
 _EDGE = 2  # lines at the top and at the bottom of a page that may be running headers or footers
 
 
@@ -66,7 +67,7 @@ def _signature(line: str) -> str:
 def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     seen: Counter[str] = Counter()
     for lines in pages:
-        edges = {_signature(line) for line in lines[:_EDGE] + lines[-_EDGE:] if len(line) <= 120}
+        edges = {_signature(line) for line in lines[:_EDGE] + lines[-_EDGE:] if len(line) <= _HEADER_MAX}
         seen.update(edges)
     # A line with a (page) number needs to repeat on two pages to count as running; plain text lines
     # must be common, so repeated lines of real prose in short documents survive.
@@ -74,7 +75,7 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
     def running(line: str) -> bool:
         sig = _signature(line)
-        return seen[sig] >= (2 if "#" in sig else plain_needed) and len(line) <= 120
+        return seen[sig] >= (2 if "#" in sig else plain_needed) and len(line) <= _HEADER_MAX
 
     cleaned = []
     for lines in pages:
@@ -91,7 +92,9 @@ def _typical_length(lines: list[str], fallback: int) -> int:
     # formulas or table cells, which are shorter.
     lengths = sorted(len(line) for line in lines if len(line) >= 8)
     if len(lengths) < 6:
-        return fallback
+        # Too few lines to judge: the document's figure, or this page's longest line if the
+        # document's is unknown (Chinese lines hold half the characters of Latin ones).
+        return fallback if fallback > 0 else max(lengths, default=60)
     return lengths[int(len(lengths) * 0.8)]
 
 
@@ -103,9 +106,13 @@ class _Joiner:
     def __init__(self, vocabulary: set[str]) -> None:
         self.vocabulary = vocabulary
 
-    def separator(self, prev: str, nxt: str, typical: int) -> str:
-        """"" to glue, " " to continue the sentence, "\n" for a hard break, "-" to drop prev's hyphen."""
+    def separator(self, prev: str, nxt: str, typical: int, new_page: bool = False) -> str:
+        """ "" to glue, " " to continue the sentence, "\n" for a hard break, "-" to drop prev's hyphen."""
         if _ENUMERATION.match(nxt) or _CAPTION.match(nxt) or _CAPTION.match(prev):
+            return "\n"
+        # After a full stop the sentence is over anyway; breaking keeps a heading that follows (at the
+        # top of the next page, or after a full Chinese line) out of the next sentence.
+        if prev[-1] in "。！？" or (new_page and prev[-1] in ".!?" and not re.search(r"\b\w{1,3}\.$", prev)):
             return "\n"
         short = len(prev) < 0.72 * typical
         if prev[-1] in _TERMINAL and short:
@@ -134,13 +141,13 @@ class _Joiner:
 def build_document(raw_pages: list[str]) -> Document:
     pages = []
     for raw in raw_pages:
-        lines = (normalize_line(line) for line in raw.splitlines())
-        pages.append([line for line in lines if line and not _LEADERS.search(line)])
+        normalized = (normalize_line(line) for line in raw.splitlines())
+        pages.append([line for line in normalized if line and not _LEADERS.search(line)])
     pages = _strip_running_lines(pages)
     all_lines = [line for lines in pages for line in lines]
     vocabulary = set(_WORDS.findall(" ".join(all_lines).lower()))
     joiner = _Joiner(vocabulary)
-    fallback = _typical_length(all_lines, 60)
+    fallback = _typical_length(all_lines, 0)
 
     parts: list[str] = []
     length = 0
@@ -152,9 +159,9 @@ def build_document(raw_pages: list[str]) -> Document:
         # The separator before a page's first line still belongs to the page before it, so a sentence
         # running over the break keeps the page it started on.
         starts.append(length)
-        for line in lines:
+        for index, line in enumerate(lines):
             if prev is not None:
-                sep = joiner.separator(prev, line, typical)
+                sep = joiner.separator(prev, line, typical, new_page=index == 0)
                 if sep == "-":
                     parts[-1] = parts[-1][:-1]
                     length -= 1

@@ -52,10 +52,9 @@ def count_words(text: str) -> int:
 
 
 def _check_text(raw: RawPdf, doc: Document) -> int:
-    raw_letters = sum(ch.isalnum() for page in raw.pages for ch in page)
     pages = len(raw.pages)
     # Scans carry at most a header line of real text per page, and images on most pages.
-    if raw_letters < 40 * pages and (raw_letters == 0 or raw.image_pages >= max(1, pages // 2)):
+    if raw.letters < 40 * pages and (raw.letters == 0 or raw.image_pages >= max(1, pages // 2)):
         raise PdfProblem.no_text()
     words = count_words(doc.text)
     if words < MIN_WORDS:
@@ -127,12 +126,17 @@ def generate_exam(
 
     questions = build_questions(drafts, options.types, random.Random(seed))
     generator = "builtin"
-    from_model = llm_questions(candidates, drafts, options, lang, doc, seed)
+    # The model sees the sentences the offline pass chose, then the next best ones as spares.
+    offered = [c.sentence for c, _ in chosen]
+    taken = {s.index for s in offered}
+    offered += [c.sentence for c in sorted(candidates, key=lambda c: -c.score) if c.sentence.index not in taken]
+    offered = offered[: 2 * options.num_questions + 10]
+    from_model = llm_questions(offered, questions, options, lang, doc.text, doc.pages)
     if from_model is not None:
         questions, generator = from_model
     progress(98)
 
-    sound = []
+    sound: list[dict[str, Any]] = []
     for question in questions:
         problems = question_problems(question, doc.text, doc.pages)
         if problems:  # a bug, not a user error: leave the question out and say so in the log
@@ -140,7 +144,7 @@ def generate_exam(
             continue
         sound.append({**question, "id": f"q{len(sound) + 1}"})
     if not sound:
-        raise PdfProblem.too_little_text(words)
+        raise PdfProblem.too_little_text(words, no_sentences=True)
     progress(100)
     return {
         "title": _title(options, raw, filename),

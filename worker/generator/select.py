@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from .chars import IDEOGRAPHS, is_cjk
 from .sentences import ABBREVIATIONS as _ABBREVIATIONS
 from .sentences import Sentence
-from .stopwords import DANGLING_START, FIRST_PERSON
+from .stopwords import DANGLING_START, FIRST_PERSON, VERB_BASES_EN, words_of
 from .terms import Analysis, Occurrence
 
 BLANK = "_____"
@@ -21,9 +20,7 @@ BLANK = "_____"
 _MATH_CHARS = "".join(
     chr(c) for c in range(0x20, 0x10000) if unicodedata.category(chr(c)) == "Sm" and chr(c) not in "-"
 )
-_MATH = re.compile(
-    "[" + re.escape(_MATH_CHARS) + r"\u0370-\u03ff′″˜ˆ¯◦∘{}\\^■□⏐]|:=|⁄|\b\w\(\w|\(\w{1,3},\s?\w{1,3}"
-)
+_MATH = re.compile("[" + re.escape(_MATH_CHARS) + r"\u0370-\u03ff′″˜ˆ¯◦∘{}\\^■□⏐]|:=|⁄|\b\w\(\w|\(\w{1,3},\s?\w{1,3}")
 _REFERENCE = re.compile(
     r"\b(?:Seite|page|p\.|S\.|Abbildung|Abb\.|Figure|Fig\.|Table|Tabelle|Bemerkung|Definition|Proposition"
     r"|Satz|Lemma|Beispiel|Kapitel|Abschnitt|Section|Chapter|Aufgabe|Exercise|Theorem|Korollar|Gleichung"
@@ -31,9 +28,16 @@ _REFERENCE = re.compile(
     r"|\b(?:see|shown|listed) (?:above|below)\b",
     re.IGNORECASE,
 )
+_ZH_REFERENCE = re.compile(r"[如见][图表]|[上下][图表]|如下|以下|第\s*\d+\s*[章节页]")
 # Proof set-up ("Sei X eine Menge", "Let G be a group") only means something inside its proof.
 _SETUP = re.compile(r"^(?:Es sei|Sei|Seien|Gegeben sei|Betrachte|Let|Suppose|Assume|Consider)\b")
 _URL = re.compile(r"https?://|www\.|\w@\w|\.(?:com|org|net|edu|gov|html?|pdf)\b", re.IGNORECASE)
+# Legal boilerplate and change-log rows ("December 2003 Draft Integration of ...") read like prose.
+_BOILERPLATE = re.compile(
+    r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+    r"januar|februar|märz|mai|juni|juli|oktober|dezember)[a-zä]*\.? \d{4} [A-Z]",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # "IIs", "IsS" (formula names), "heißtVerklebung" (words pypdf ran together).
 _ODD_CASE = re.compile(r"^[A-Z]{2,}[a-z]|[a-zäöüß][A-ZÄÖÜ]")
@@ -46,11 +50,8 @@ _DEFINING = {
     "es": re.compile(r"\b(?:es|son|llama|llamado|denomina)\b"),
     "zh": re.compile(r"是|称为|叫做|指的是|定义为|包括|由"),
 }
-_ZH_DANGLING = (
-    "这", "那", "它", "他", "她", "其", "此", "该", "但", "然而", "因此", "所以", "而且", "并且", "同时",
-    "另外", "于是", "因而", "从而", "也", "还", "上述", "以上", "前者", "后者", "不过", "总之",
-)
-_SINGLE_LETTER_WORDS = frozenset("a A I à y e o è é".split())
+_ZH_DANGLING = tuple(sorted(DANGLING_START["zh"]))  # str.startswith wants a tuple
+_SINGLE_LETTER_WORDS = words_of("a A I à y e o è é")
 
 
 def _ending(text: str) -> str:
@@ -60,10 +61,12 @@ def _ending(text: str) -> str:
 def is_prose(sentence: Sentence, lang: str) -> bool:
     """Running text rather than a formula, table row, heading or reference: its terms may be distractors."""
     text = sentence.text
-    if _MATH.search(text) or _URL.search(text):
+    if _MATH.search(text) or _URL.search(text) or _BOILERPLATE.search(text):
         return False
     if lang == "zh":
-        return 8 <= len(text) <= 200 and len(IDEOGRAPHS.findall(text)) >= 0.5 * len(text) and _ending(text) in "。！!；;."
+        return (
+            8 <= len(text) <= 200 and len(IDEOGRAPHS.findall(text)) >= 0.5 * len(text) and _ending(text) in "。！!；;."
+        )
     words = _WORD.findall(text)
     if not 5 <= len(words) <= 60 or _ending(text) not in ".!" or text[0].islower():
         return False
@@ -74,12 +77,9 @@ def is_prose(sentence: Sentence, lang: str) -> bool:
         return False  # headings and UML labels in capitals
     if len(_SHORT_DOTTED.findall(text)) >= 5:
         return False  # a list of abbreviations ("o. B. d. A. ... Prop. ... sog."), not a sentence
-    variables = sum(
-        1
-        for w in words
-        if (len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or re.fullmatch(r"\D\d+", w) or _ODD_CASE.search(w)
-    )
-    return variables <= 2
+    # Variables ("X", "U1") and formula names ("fdA", counted twice): a few are fine in prose.
+    variables = sum((len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or bool(re.fullmatch(r"\D\d+", w)) for w in words)
+    return variables + 2 * sum(bool(_ODD_CASE.search(w)) for w in words) <= 2
 
 
 def is_usable(sentence: Sentence, lang: str) -> bool:
@@ -90,11 +90,18 @@ def is_usable(sentence: Sentence, lang: str) -> bool:
     if text.count("(") != text.count(")") or text.count("[") != text.count("]") or "..." in text or "…" in text:
         return False
     if lang == "zh":
-        return 12 <= len(text) <= 90 and not text.startswith(_ZH_DANGLING) and "我" not in text
+        return (
+            12 <= len(text) <= 90
+            and not text.startswith(_ZH_DANGLING)
+            and "我" not in text
+            and not _ZH_REFERENCE.search(text)
+        )
     words = _WORD.findall(text)
     lower = [w.lower() for w in words]
     if not 6 <= len(words) <= 40:
         return False
+    if lang == "en" and lower[0] in VERB_BASES_EN:
+        return False  # an instruction ("Remove the UML model ..."), not a statement of fact
     if lower[0] in DANGLING_START.get(lang, DANGLING_START["en"]):
         return False  # "This method ...", "However, ..." point at something the student cannot see
     if any(w in FIRST_PERSON.get(lang, FIRST_PERSON["en"]) for w in lower):
@@ -138,7 +145,7 @@ def _glued(outside: str, inside: str) -> bool:
 
 
 def _inflection_visible(surface: str, prompt: str) -> bool:
-    """"Wege in X lassen sich zu _____ liften" (Wegen): another form of the answer gives it away."""
+    """ "Wege in X lassen sich zu _____ liften" (Wegen): another form of the answer gives it away."""
     words = surface.split()
     if len(words) != 1 or len(surface) < 4 or not surface.isalpha():
         return False
@@ -203,9 +210,12 @@ def spread(
             return True
         return False
 
+    # Spreading must not drag in a weak sentence just because its stretch (a title page, a table)
+    # has nothing better: below half the score of the count-th best, a stretch stays empty.
+    floor = 0.5 * order[min(count, len(order)) - 1].score if order else 0.0
     for stretch in bins:
         for candidate in sorted(stretch, key=lambda c: (-c.score, c.sentence.index)):
-            if take(candidate):
+            if candidate.score >= floor and take(candidate):
                 break
     for candidate in order:
         if len(chosen) >= count:

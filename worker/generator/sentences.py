@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .layout import Document
+from .stopwords import words_of
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,8 @@ class Sentence:
     page: int
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Abbreviations after which a full stop never ends a sentence (lower case, without the final dot).
-ABBREVIATIONS = _words(
+ABBREVIATIONS = words_of(
     """
     e.g i.e cf vs viz approx ca dr mr mrs ms prof st jr sr fig figs eq eqs no nos vol vols pp p
     sec sect ch chap ref refs al ed eds resp incl esp dept univ corp inc ltd co nr abb bsp def
@@ -35,8 +32,8 @@ ABBREVIATIONS = _words(
     """
 )
 # These end sentences too ("... and so on, etc. The next"): only a lower-case next word keeps them.
-_SOMETIMES = _words("etc usw u.s.w al ff")
-_MONTHS_DE = _words("januar februar märz april mai juni juli august september oktober november dezember")
+_SOMETIMES = words_of("etc usw u.s.w al ff")
+_MONTHS_DE = words_of("januar februar märz april mai juni juli august september oktober november dezember")
 
 _LATIN_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _CJK_STOP = re.compile(r"(?:[。！？；]|[!?](?!\w))[”’」』）)\"']*")

@@ -8,12 +8,13 @@ the course. MARKERS are the most frequent function words, used only to tell lang
 from __future__ import annotations
 
 
-def _words(text: str) -> frozenset[str]:
+def words_of(text: str) -> frozenset[str]:
+    """A word list written as one string (one place for the split, which linters would expand)."""
     return frozenset(text.split())
 
 
 STOP: dict[str, frozenset[str]] = {
-    "en": _words(
+    "en": words_of(
         """
         a about above across after afterwards again against all almost alone along already also although
         always am among amongst an and another any anybody anyone anything anyway anywhere are around as
@@ -33,7 +34,7 @@ STOP: dict[str, frozenset[str]] = {
         you your yours yourself yourselves s t don't isn't aren't it's there's here's let's can't won't
         """
     ),
-    "de": _words(
+    "de": words_of(
         """
         aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
         anders auch auf aus bei beide beiden beim bereits bin bis bist bzw da dabei dadurch dafür
@@ -54,14 +55,14 @@ STOP: dict[str, frozenset[str]] = {
         gelten heißt heißen gibt geben wäre wären würde würden z.b d.h u.a vgl ggf bzw usw
         """
     ),
-    "fr": _words(
+    "fr": words_of(
         """
         a au aux avec ce ces cette dans de des du elle elles en est et été être il ils je la le les
         leur leurs lui mais me même mes ne nous on ont ou où par pas pour qu que qui sa se ses si son
         sont sur ta te tes toi ton tu un une vos votre vous y d l c n s qu
         """
     ),
-    "es": _words(
+    "es": words_of(
         """
         a al algo como con de del el ella ellas ellos en entre era es esa ese eso esta este esto estos
         fue ha han hay la las le les lo los más me mi muy no nos o para pero por que qué se ser si sin
@@ -71,7 +72,7 @@ STOP: dict[str, frozenset[str]] = {
 }
 
 WEAK: dict[str, frozenset[str]] = {
-    "en": _words(
+    "en": words_of(
         """
         use used uses using make makes made making show shows shown showing get gets got give gives
         given giving take takes taken see seen seem seems need needs needed want wants include includes
@@ -87,10 +88,10 @@ WEAK: dict[str, frozenset[str]] = {
         minor simple common real true false full able likely usually generally simply actually
         especially fairly nearly instead additionally also section chapter page figure table following
         above below today yesterday yes hello must will shall may might zero two three four five six
-        seven eight nine ten hundred thousand million
+        seven eight nine ten hundred thousand million percent per cent
         """
     ),
-    "de": _words(
+    "de": words_of(
         """
         beispiel beispiele bemerkung definition satz lemma beweis folgt genau ganz gleich gleiche
         gleichen neue neuen erste ersten zweite zweiten dritte weitere weiteren folgende folgenden
@@ -104,7 +105,7 @@ WEAK: dict[str, frozenset[str]] = {
         schlecht groß große großen klein kleine kleinen lang kurz hoch neu alt eigen eigene bestimmt
         bestimmte bestimmten beliebig beliebige beliebigen null eins zwei drei vier fünf sechs sieben
         acht neun zehn hundert tausend teilweise anschaulich offensichtlich übungsaufgabe
-        übungsaufgaben übung übungen vorlesung skript
+        übungsaufgaben übung übungen vorlesung skript prozent
         """
     ),
     "fr": frozenset(),
@@ -112,15 +113,15 @@ WEAK: dict[str, frozenset[str]] = {
 }
 
 MARKERS: dict[str, frozenset[str]] = {
-    "en": _words("the and of to is that with for are this be as on it was which by from"),
-    "de": _words("der die das und ist nicht mit von zu ein eine den auf sich dem für des wird"),
-    "fr": _words("le la les et est des du une dans que qui pour sur pas au aux"),
-    "es": _words("el los las y es del que una por para con se al lo como"),
+    "en": words_of("the and of to is that with for are this be as on it was which by from"),
+    "de": words_of("der die das und ist nicht mit von zu ein eine den auf sich dem für des wird"),
+    "fr": words_of("le la les et est des du une dans que qui pour sur pas au aux"),
+    "es": words_of("el los las y es del que una por para con se al lo como"),
 }
 
 # Words that point back to something the reader of a lone sentence cannot see.
 DANGLING_START: dict[str, frozenset[str]] = {
-    "en": _words(
+    "en": words_of(
         """
         this that these those it its they them their he she his her him however therefore thus hence
         also but and or so then such let moreover furthermore consequently accordingly otherwise here
@@ -128,7 +129,7 @@ DANGLING_START: dict[str, frozenset[str]] = {
         secondly thirdly lastly above below former latter both
         """
     ),
-    "de": _words(
+    "de": words_of(
         """
         dies diese dieser dieses diesem diesen er sie ihr ihre sei seien ihrem ihren ihrer sein seine seinem
         seinen jedoch daher deshalb deswegen somit also aber und oder dann damit außerdem ebenso
@@ -136,39 +137,101 @@ DANGLING_START: dict[str, frozenset[str]] = {
         erstere beide denn folglich demnach hieraus
         """
     ),
-    "fr": _words("ce cette ces il elle ils elles cela ceci mais donc ainsi cependant"),
-    "es": _words("este esta estos estas ese esa él ella ellos pero así sin"),
+    "fr": words_of("ce cette ces il elle ils elles cela ceci mais donc ainsi cependant"),
+    "es": words_of("este esta estos estas ese esa él ella ellos pero así sin"),
+    # Chinese is matched as a prefix of the sentence, having no spaces.
+    "zh": words_of(
+        """
+        这 那 它 他 她 其 此 该 但 然而 因此 所以 而且 并且 同时 另外
+        于是 因而 从而 也 还 上述 以上 前者 后者 不过 总之
+        """
+    ),
 }
 
 FIRST_PERSON: dict[str, frozenset[str]] = {
-    "en": _words("i me my mine i'm i've"),
-    "de": _words("ich mir mich mein meine meinem meinen meiner"),
-    "fr": _words("je moi mon ma mes"),
-    "es": _words("yo mi mis conmigo"),
+    "en": words_of("i me my mine i'm i've"),
+    "de": words_of("ich mir mich mein meine meinem meinen meiner"),
+    "fr": words_of("je moi mon ma mes"),
+    "es": words_of("yo mi mis conmigo"),
 }
 
-# Common English verb forms: without a tagger they would glue a subject to its object inside one
-# candidate phrase ("Metadata package contains information").
-VERBS_EN = _words(
+# Common English verbs, only those that are mostly verbs ("results" or "measures" are often nouns):
+# without a tagger their inflected forms would glue a subject to its object in one candidate phrase
+# ("Evaporation turns liquid water").
+VERB_BASES_EN = words_of(
     """
-    is are was were be been has have had do does did can could will would shall should may might must
-    contains contain contained describes describe described includes include included consists consist
-    represents represent provides provide defines define uses allow allows requires require required
-    forms constitute constitutes associates associate makes gives shows means refers depends determines
-    indicates involves produces generates creates supports occurs exists remains becomes seems appears
-    follows applies belongs corresponds extends serves helps keeps leads lies moves needs works changes
-    results starts ends takes says states returns reads writes runs sends holds gets goes comes knows
-    thinks looks wants tells finds calls tries asks feels leaves puts brings begins shows hears plays
-    lives believes happens sits stands loses pays meets learns understands reaches raises passes sells
-    decides explains develops carries breaks receives agrees informs notes stores contains combines
-    measures connects separates converts causes affects reduces increases enables ensures allows
-    divides share shares add adds added obtained observed considered presented used made given shown
-    known called named found based related referenced involved located derived composed
+    turn return move fill flow carry reduce cause produce contain describe include consist represent provide define
+    require allow enable ensure divide connect separate convert combine receive send hold bring begin become
+    remain seem appear follow apply belong correspond extend serve help keep lead take make give show mean refer
+    depend determine indicate involve generate create occur exist explain develop break agree inform affect
+    influence absorb emit grow spread reach raise pass decide learn understand prevent protect destroy enter
+    leave lose gain launch shrink divert evaporate condense freeze melt dissolve transform replace remove add
+    obtain observe consider find relate locate derive compose discover invent publish propose introduce
+    establish improve say tell think know want try ask feel put hear live believe happen sit stand meet sell get
+    go come see read write constitute associate contribute maintain operate perform achieve assume compare
+    contrast continue deliver detect emerge enhance examine express identify illustrate imply interact occupy
+    predict prove react recognise recognize regulate rely reveal select settle suggest surround tend vary
     """
+)
+
+
+def _inflect(base: str) -> set[str]:
+    if base.endswith("e"):
+        return {base, base + "s", base + "d"}
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied"}
+    plural = base + ("es" if base.endswith(("s", "sh", "ch", "x", "o")) else "s")
+    return {base, plural, base + "ed"}
+
+
+VERBS_EN = frozenset(
+    {form for base in VERB_BASES_EN for form in _inflect(base)}
+    | words_of(
+        """
+        is are was were be been has have had do does did can could will would shall should may might must
+        made given shown known found based named took taken got gone came seen felt kept led held brought
+        began begun became ran wrote written told thought sent lost won said paid met sold stood grew
+        grown rose risen fell fallen shrank shrunk called used named based related referenced released
+        presented supported measured stored designed linked needed started
+        """
+    )
 )
 # German adjective and participle endings (before inflection): a lower-case German word without one
 # is usually a verb or an adverb, which makes a poor blank.
 ADJECTIVE_ENDINGS_DE = (
-    "ig", "lich", "isch", "sch", "bar", "sam", "haft", "los", "end", "iv", "al", "ell", "är", "ös", "ant",
-    "ent", "kt", "ossen", "iert",
+    "ig",
+    "lich",
+    "isch",
+    "sch",
+    "bar",
+    "sam",
+    "haft",
+    "los",
+    "end",
+    "iv",
+    "al",
+    "ell",
+    "är",
+    "ös",
+    "ant",
+    "ent",
+    "kt",
+    "ossen",
+    "iert",
+)
+
+# Words that can stand right before a German noun phrase and fix its gender, number and case.
+DETERMINERS_DE = words_of(
+    """
+    der die das den dem des ein eine einen einem einer eines im am zum zur vom beim ins kein keine
+    jeder jede jedes jedem jeden dieser diese dieses diesem diesen beide beiden alle allen aller
+    """
+)
+# A number right after these is a label ("Figure 3", "Definition 12"), not a fact worth asking.
+NUMBER_CONTEXT = words_of(
+    """
+    figure fig table section sec chapter page p pp definition beispiel bemerkung satz lemma abbildung
+    abb kapitel seite edition version level aufgabe exercise step schritt theorem korollar corollary
+    example note footnote equation eq gleichung nr no number tabelle proposition appendix anhang
+    """
 )

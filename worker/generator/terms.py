@@ -21,8 +21,12 @@ class Term:
     score: float
     articles: frozenset[str] = frozenset()
     """German determiners seen right before it ("der", "einen"...): its gender, number and case."""
-    position: float = 0.5
-    """Where in the document it is used, 0 (start) to 1 (end), averaged over its occurrences."""
+    places: tuple[float, ...] = ()
+    """Where in the document it is used: each sentence it occurs in, 0 (start) to 1 (end), sorted."""
+
+    def distance(self, place: float) -> float:
+        """How far its nearest use is from `place` (1.0 when unknown)."""
+        return min((abs(p - place) for p in self.places), default=1.0)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,12 @@ class Analysis:
 
 # Integers with thousands separators, decimals (point or comma), optional percent or degree sign.
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(\s?(?:%|％|‰|°C|℃))?(?![\w])")
-_ZH_UNIT = re.compile(r"\s?(年|月|日|个|种|位|次|米|千米|公里|厘米|毫米|克|千克|公斤|吨|度|倍|万|亿|元|秒|分钟|小时|天|层|条|项)")
+_ZH_UNIT = re.compile(
+    r"\s?(年|月|日|个|种|位|次|米|千米|公里|厘米|毫米|克|千克|公斤|吨|度|倍|万|亿|元|秒|分钟|小时|天|层|条|项)"
+)
+
+
+_PERCENT_WORD = re.compile(r"\s+(?:percent|per cent|prozent)\b|\s*百分", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ def find_numbers(sentence: str, chinese: bool = False) -> list[NumberSpan]:
             if unit_match:
                 unit = unit_match.group(1)
                 end = unit_match.end()
-        if suffix in {"%", "％", "‰"}:
+        if suffix in {"%", "％", "‰"} or _PERCENT_WORD.match(sentence, end):
             kind = "percent"
         elif re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", digits) and unit in {"", "年"}:
             kind = "year"

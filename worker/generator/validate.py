@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import Any
 
 from .select import BLANK
@@ -24,14 +25,16 @@ def question_problems(question: dict[str, Any], document_text: str, pages: int) 
         problems.append("source_page out of range")
     if kind == "true_false":
         if not isinstance(answer, bool):
-            return problems + ["true_false answer must be true or false"]
+            return [*problems, "true_false answer must be true or false"]
         if options is not None or BLANK in prompt:
             problems.append("true_false takes a plain statement without options")
         if answer != (prompt == source):
             problems.append("true_false answer disagrees with the statement")
+        elif not answer and SequenceMatcher(None, prompt, source).ratio() < 0.6:
+            problems.append("a false statement must be the source sentence with one part changed")
         return problems
     if not isinstance(answer, str) or not answer.strip():
-        return problems + ["empty answer"]
+        return [*problems, "empty answer"]
     if answer not in source:
         problems.append("answer does not occur in source_text")
     if prompt.count(BLANK) != 1 or prompt.replace(BLANK, answer) != source:
@@ -43,7 +46,7 @@ def question_problems(question: dict[str, Any], document_text: str, pages: int) 
             problems.append("cloze takes no options")
         return problems
     if not isinstance(options, list) or len(options) != 4 or not all(isinstance(o, str) and o for o in options):
-        return problems + ["mcq needs 4 options"]
+        return [*problems, "mcq needs 4 options"]
     lowered = [o.lower() for o in options]
     if len(set(lowered)) != 4:
         problems.append("mcq options are not distinct")
