@@ -247,3 +247,12 @@ def test_clean_filename_and_options() -> None:
         "types": ("cloze", "mcq"),
         "title": "Title",
     }
+
+
+def test_job_listings_forget_jobs_past_their_lifetime(client: TestClient, alice: str, redis: Redis) -> None:  # type: ignore[type-arg]
+    redis.zadd(keys.all_jobs, {"long-gone": 1})
+    redis.zadd(keys.owner_jobs("alice"), {"long-gone": 1})
+    upload(client, alice)
+    assert redis.zscore(keys.all_jobs, "long-gone") is None
+    assert redis.zscore(keys.owner_jobs("alice"), "long-gone") is None
+    assert redis.zcard(keys.owner_jobs("alice")) == 1

@@ -53,9 +53,13 @@ def enqueue(
         if upload is not None:
             pipe.set(keys.upload(job.id), upload, ex=settings.result_ttl_s)
         queue.enqueue_job(job, pipeline=pipe)
+        # The listings forget jobs RQ has forgotten: they would otherwise grow forever.
+        forgotten_before_ms = created_ms - settings.result_ttl_s * 1000
         pipe.zadd(keys.all_jobs, {job.id: created_ms})
+        pipe.zremrangebyscore(keys.all_jobs, "-inf", forgotten_before_ms)
         if owner is not None:
             pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
+            pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
             pipe.sadd(keys.owner_open(owner), job.id)
         stats.note_enqueued(pipe, queue.key)
         results = pipe.execute()

@@ -39,6 +39,8 @@ class RedisSettings:
     """REDIS_URL: the one Redis (redis://, rediss:// or unix://)."""
     socket_timeout_s: float = 5.0
     """Network calls give up after this long, so a dead Redis answers 503 instead of hanging."""
+    tls_verify: bool = field(default_factory=lambda: _str("EXAMGEN_REDIS_TLS_VERIFY", "true") != "false")
+    """EXAMGEN_REDIS_TLS_VERIFY: `false` accepts a rediss:// server's self-signed certificate (Heroku Redis)."""
     wait_s: int = field(default_factory=lambda: _int("EXAMGEN_REDIS_WAIT_S", 60, 1, 86_400))
     """EXAMGEN_REDIS_WAIT_S: a worker pool waits this long for Redis at start (5x that once running), then exits 1."""
 
