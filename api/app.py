@@ -6,11 +6,11 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from redis import Redis
 
@@ -21,6 +21,7 @@ from api.httpstats import RequestCounter
 from api.jobs import JobController
 from api.metrics import metrics
 from api.queue_status import queue_status
+from dashboard.web import route_handlers as dashboard_routes
 from worker.connection import connect
 from worker.log import setup_logging
 from worker.settings import get_settings
@@ -46,7 +47,7 @@ def create_app(redis: Redis | None = None) -> Litestar:
             connection.close()
 
     return Litestar(
-        route_handlers=[JobController, queue_status, healthz, readyz, metrics],
+        route_handlers=[JobController, queue_status, healthz, readyz, metrics, *dashboard_routes()],
         dependencies={
             "redis": Provide(provide_redis, sync_to_thread=False),
             "caller": Provide(resolve_caller, sync_to_thread=True),
@@ -65,6 +66,9 @@ def create_app(redis: Redis | None = None) -> Litestar:
             security=[{"bearer": []}],
         ),
         response_cache_config=ResponseCacheConfig(),
+        # Logging is examgen's (worker/log.py: text or JSON lines); Litestar's default config would
+        # replace the root handler with its own plain-text format.
+        logging_config=None,
         before_send=[request_counter.before_send],
         on_startup=[request_counter.start],
         on_shutdown=[request_counter.stop, close_redis],

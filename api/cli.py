@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -24,6 +25,11 @@ def web() -> None:
     """The ASGI server on $PORT (proxy headers on, WEB_CONCURRENCY processes)."""
     import uvicorn
 
+    from worker.log import setup_logging
+
+    # uvicorn's own log config would print its lines as plain text beside examgen's JSON lines;
+    # without one, its loggers reach the root handler set up here (and again in each process).
+    setup_logging()
     settings = get_settings().web
     uvicorn.run(
         "api.app:create_app",
@@ -34,6 +40,7 @@ def web() -> None:
         proxy_headers=True,
         forwarded_allow_ips="*",
         log_level=get_settings().log.level.lower(),
+        log_config=None,
     )
 
 
@@ -125,11 +132,69 @@ def stats_reset() -> None:
 
 
 @main.command()
+@click.option("--wait", "wait_s", type=click.FloatRange(0, 3600), default=0, help="Retry Redis for this many seconds.")
+def check(wait_s: float) -> None:
+    """Exit 0 when the settings parse and Redis answers (a release step); 1 with the reason otherwise."""
+    from api.check import run_check
+
+    sys.exit(run_check(wait_s))
+
+
+@main.command()
 def dev() -> None:
     """Redis (a private one if none answers) plus the Procfile's web and workers, in the foreground."""
     from api.devserver import run_dev
 
     sys.exit(run_dev())
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--wait", is_flag=True, help="Follow the job with a progress bar and write the exam files.")
+@click.option(
+    "-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write here (implies --wait)."
+)
+@click.option("--format", "formats", default="json", show_default=True, help="Comma list of json, html, gift, moodle.")
+@click.option("--url", default=None, help="The service's base URL [env EXAMGEN_URL; default http://localhost:8000].")
+@click.option("--token", default=None, help="API token [env EXAMGEN_TOKEN].")
+@click.option("-n", "--num-questions", type=click.IntRange(1, 100), default=None, help="Questions (default 10).")
+@click.option("--types", default=None, help="Comma list of mcq, cloze, true_false (default all).")
+@click.option("--title", default=None, help="The exam's title.")
+@click.option("--language", type=click.Choice(["auto", "en", "zh"]), default=None, help="Source language.")
+def submit(
+    file: Path,
+    wait: bool,
+    out_dir: Path | None,
+    formats: str,
+    url: str | None,
+    token: str | None,
+    num_questions: int | None,
+    types: str | None,
+    title: str | None,
+    language: str | None,
+) -> None:
+    """Upload FILE.pdf as a job; with --wait (or -o) show its progress and write the exam files."""
+    from rich.console import Console
+
+    from api import client
+
+    settings = get_settings().client
+    token = token or settings.token
+    if not token:
+        raise click.UsageError("No API token: pass --token or set EXAMGEN_TOKEN.")
+    fields = {"num_questions": num_questions, "types": types, "title": title, "language": language}
+    try:
+        request = client.Submission(
+            path=file,
+            formats=client.parse_formats(formats),
+            out_dir=out_dir or Path("."),
+            wait=wait or out_dir is not None,
+            fields={k: str(v) for k, v in fields.items() if v is not None},
+        )
+        client.submit(url or settings.url, token, request, Console(stderr=True, soft_wrap=True), Console())
+    except client.SubmitError as exc:
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

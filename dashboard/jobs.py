@@ -1,0 +1,117 @@
+"""The recent-jobs table and its admin actions: cancel a queued or running job, re-run a failed one.
+
+Re-run: a job's upload is deleted the moment the job ends (so PDFs do not linger in Redis), which
+means a failed job's PDF is normally gone. Re-running therefore asks for the file again and
+enqueues a new job with the failed job's options, owner and the new file; if the upload happens
+to still be stored, it is reused without asking.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from redis import Redis
+from rq.job import Job
+
+from api import jobview
+from api.auth import require_admin
+from api.jobs import cancel, owned_job
+from api.tokens import Caller
+from dashboard import format
+from dashboard.fragments import is_htmx
+from dashboard.sessions import Session, csrf_ok, load_session
+from worker import keys
+
+RECENT_JOBS = 20
+CANCELABLE = ("queued", "started")
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def recent_rows(redis: Redis, limit: int = RECENT_JOBS) -> list[dict[str, Any]]:
+    """The newest jobs of every owner, as the table shows them."""
+    job_ids = [_text(j) for j in redis.zrevrange(keys.all_jobs, 0, limit - 1)]
+    jobs = [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
+    now = time.time()
+    rows = []
+    for job, view in zip(jobs, jobview.views(redis, jobs), strict=True):
+        meta = job.meta or {}
+        seconds = format.between(view["started_at"], view["ended_at"], now)
+        rows.append(
+            {
+                **view,
+                "owner": meta.get("owner") or "—",
+                "duration": format.duration(seconds) if seconds is not None else "",
+                "created": format.clock(view["created_at"]),
+                "wait": format.duration(view["estimated_wait_time"]),
+                "rerun_as": meta.get("rerun_as"),
+                "can_cancel": view["status"] in CANCELABLE,
+                "can_rerun": view["status"] == "failed" and job.func_name == "worker.task.make_exam",
+            }
+        )
+    return rows
+
+
+def jobs_context(redis: Redis, session: Session | None, message: str = "", error: bool = False) -> dict[str, Any]:
+    return {
+        "jobs": recent_rows(redis),
+        "limit": RECENT_JOBS,
+        "csrf": session.csrf if session else None,
+        "message": message,
+        "error": error,
+    }
+
+
+@get("/dashboard/jobs", sync_to_thread=True, include_in_schema=False)
+def jobs_fragment(
+    request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
+) -> Template:
+    """The recent-jobs table (admins only; action buttons need a dashboard session)."""
+    require_admin(caller)
+    return Template(template_name="_jobs.html", context=jobs_context(redis, load_session(request, redis)))
+
+
+def acting_session(request: Request[Any, Any, Any], redis: Redis, submitted: object) -> Session:
+    """The admin session behind a dashboard form, whose CSRF token must match."""
+    session = load_session(request, redis)
+    if session is None:
+        raise NotAuthorizedException("Your dashboard session has expired; log in again.")
+    if not csrf_ok(session, submitted):
+        raise PermissionDeniedException("The form's security token is missing or stale; reload the page.")
+    return session
+
+
+def after_action(
+    request: Request[Any, Any, Any], redis: Redis, session: Session, message: str, error: bool
+) -> Response[Any]:
+    if is_htmx(request):
+        return Template(template_name="_jobs.html", context=jobs_context(redis, session, message, error))
+    return Redirect("/dashboard#jobs", status_code=303)
+
+
+def _cancel(request: Request[Any, Any, Any], redis: Redis, job_id: str, submitted: object) -> Response[Any]:
+    session = acting_session(request, redis, submitted)
+    job = owned_job(redis, session.caller, job_id)
+    try:
+        cancel(redis, job)
+    except HTTPException as refused:
+        return after_action(request, redis, session, refused.detail, error=True)
+    return after_action(request, redis, session, f"Job {job.id[:8]} canceled.", error=False)
+
+
+@post("/dashboard/jobs/{job_id:str}/cancel", include_in_schema=False)
+async def cancel_job(
+    request: Request[Any, Any, Any], job_id: FromPath[str], redis: NamedDependency[Redis]
+) -> Response[Any]:
+    """Cancel a queued or running job (same as DELETE /jobs/{id}); a form post with the CSRF token."""
+    form = await request.form()
+    return await anyio.to_thread.run_sync(_cancel, request, redis, job_id, form.get("csrf"))

@@ -1,0 +1,105 @@
+"""Re-run a failed job: a new job with the failed one's options and owner (see dashboard.jobs).
+
+Uploads are deleted when a job ends, so the page asks for the PDF again unless it is still stored.
+The new job goes through api.jobs.submit, so the owner's quota and the upload checks still apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from redis import Redis
+from rq.job import Job, JobStatus
+
+from api import jobview
+from api.jobs import PDF_HEADER_WINDOW, PDF_MAGIC, owned_job, submit
+from api.options import clean_filename
+from api.tokens import Caller
+from dashboard.jobs import acting_session
+from dashboard.sessions import Session, load_session
+from worker import keys
+from worker.settings import get_settings
+
+
+def _page(job: Job, redis: Redis, session: Session, message: str = "", status: int = 200) -> Template:
+    meta = job.meta or {}
+    view = jobview.views(redis, [job])[0]
+    options = dict(job.args[0]) if job.args and isinstance(job.args[0], dict) else {}
+    context = {
+        "job": view,
+        "owner": meta.get("owner") or session.caller.name,
+        "options": {k: ", ".join(v) if isinstance(v, list | tuple) else v for k, v in options.items()},
+        "stored": bool(redis.exists(keys.upload(job.id))),
+        "rerunnable": view["status"] == "failed" and job.func_name == "worker.task.make_exam",
+        "rerun_as": meta.get("rerun_as"),
+        "csrf": session.csrf,
+        "caller": session.caller,
+        "message": message,
+        "max_mb": get_settings().upload.max_upload_mb,
+    }
+    return Template(template_name="rerun.html", context=context, status_code=status)
+
+
+def _show(request: Request[Any, Any, Any], redis: Redis, job_id: str) -> Response[Any]:
+    session = load_session(request, redis)
+    if session is None:
+        return Redirect(f"/dashboard/login?next=/dashboard/jobs/{job_id}/rerun", status_code=303)
+    return _page(owned_job(redis, session.caller, job_id), redis, session)
+
+
+@get("/dashboard/jobs/{job_id:str}/rerun", include_in_schema=False)
+async def rerun_page(
+    request: Request[Any, Any, Any], job_id: FromPath[str], redis: NamedDependency[Redis]
+) -> Response[Any]:
+    """The re-run form of a failed job (asks for the PDF again when it is no longer stored)."""
+    return await anyio.to_thread.run_sync(_show, request, redis, job_id)
+
+
+def _rerun(
+    request: Request[Any, Any, Any], redis: Redis, job_id: str, form: dict[str, Any], data: bytes | None
+) -> Response[Any]:
+    session = acting_session(request, redis, form.get("csrf"))
+    job = owned_job(redis, session.caller, job_id)
+    if job.get_status() != JobStatus.FAILED or job.func_name != "worker.task.make_exam":
+        return _page(job, redis, session, "Only a failed exam job can be re-run.", 409)
+    upload = form.get("file")
+    filename = clean_filename(upload.filename) if isinstance(upload, UploadFile) and data else None
+    if not data:
+        stored = redis.get(keys.upload(job.id))
+        data = stored if isinstance(stored, bytes) else None
+        filename = str((job.meta or {}).get("filename") or "upload.pdf")
+    if not data:
+        return _page(job, redis, session, "Re-run needs the file again: choose the PDF.", 400)
+    if len(data) > get_settings().upload.max_upload_bytes:
+        return _page(
+            job, redis, session, f"The file is over the limit of {get_settings().upload.max_upload_mb} MB.", 413
+        )
+    if PDF_MAGIC not in data[:PDF_HEADER_WINDOW]:
+        return _page(job, redis, session, "The file is not a PDF (it does not start with %PDF-).", 415)
+    owner = str((job.meta or {}).get("owner") or session.caller.name)
+    options = dict(job.args[0]) if job.args and isinstance(job.args[0], dict) else {}
+    try:
+        new = submit(redis, Caller(owner, False), data, filename or "upload.pdf", options)
+    except HTTPException as refused:  # the owner's quota
+        return _page(job, redis, session, refused.detail, refused.status_code)
+    job.meta["rerun_as"] = new["job_id"]
+    job.save_meta()
+    return Redirect("/dashboard#jobs", status_code=303)
+
+
+@post("/dashboard/jobs/{job_id:str}/rerun", include_in_schema=False)
+async def rerun_job(
+    request: Request[Any, Any, Any], job_id: FromPath[str], redis: NamedDependency[Redis]
+) -> Response[Any]:
+    """Enqueue a new job with the failed job's options (multipart: `file` when needed, `csrf`)."""
+    form = dict(await request.form())
+    upload = form.get("file")
+    data = await upload.read(get_settings().upload.max_upload_bytes + 1) if isinstance(upload, UploadFile) else None
+    return await anyio.to_thread.run_sync(_rerun, request, redis, job_id, form, data)
