@@ -5,7 +5,7 @@
 Times (median of N runs each) pypdf's extract_text() on every page, then the whole generate_exam
 on the same bytes, and prints both and their ratio. The goal for GeoTopo-komprimiert.pdf (117
 pages) is a ratio of at most ~1.2: everything after extraction must be cheap next to it.
-pypdfium2 is not installed in this project, so no comparison with it is made.
+pypdfium2 is compared in bench/bench_pdf_engines.py (docs/pdf-engines.md).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ call ``get_settings.cache_clear()``. Nothing else in the project reads ``os.envi
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,23 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+PDF_ENGINES = ("pypdf", "pdfium")
+
+
+def _pdf_engine() -> str:
+    name = "EXAMGEN_PDF_ENGINE"
+    # The name spelled out in the call, as everywhere here: tests/test_ops_infra.py finds settings so.
+    engine = (_str("EXAMGEN_PDF_ENGINE", "pypdf") or "pypdf").strip().lower()
+    if engine not in PDF_ENGINES:
+        raise SettingsError(f"{name} must be one of {', '.join(PDF_ENGINES)}, not {engine!r}")
+    # Checked when the settings are built (every `examgen` command does that first), so a missing
+    # optional extra stops the service at start instead of failing every job. find_spec does not
+    # import the package: the web process never loads pdfium's shared library.
+    if engine == "pdfium" and importlib.util.find_spec("pypdfium2") is None:
+        raise SettingsError(f"{name}=pdfium needs pypdfium2: pip install 'examgen[pdfium]'")
+    return engine
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,13 @@ class UploadSettings:
 
 
 @dataclass(frozen=True)
+class PdfSettings:
+    engine: str = field(default_factory=_pdf_engine)
+    """EXAMGEN_PDF_ENGINE: `pypdf` (default) or `pdfium` (the `pdfium` extra) for the worker's text
+    extraction; the upload check always uses pypdf (docs/pdf-engines.md)."""
+
+
+@dataclass(frozen=True)
 class WebSettings:
     port: int = field(default_factory=lambda: _int("PORT", 8000, 1, 65_535))
     """PORT: the web port."""
@@ -124,6 +149,7 @@ class Settings:
     redis: RedisSettings = field(default_factory=RedisSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     upload: UploadSettings = field(default_factory=UploadSettings)
+    pdf: PdfSettings = field(default_factory=PdfSettings)
     web: WebSettings = field(default_factory=WebSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     log: LogSettings = field(default_factory=LogSettings)
