@@ -1,8 +1,8 @@
 """The offline exam generator: PDF bytes in, exam JSON (DESIGN.md) out, and its exports.
 
-Stages, one module each: extract (pypdf, or pypdfium2 when EXAMGEN_PDF_ENGINE=pdfium) -> layout (headers, line joining) -> language ->
-sentences -> keyphrases_latin / keyphrases_zh -> select -> distractors -> questions -> validate,
-with llm as an optional writer and export_* for the output formats.
+Stages, one module each: extract (pypdf; pypdfium2 with EXAMGEN_PDF_ENGINE=pdfium) ->
+layout (headers, line joining) -> language -> sentences -> keyphrases_latin / keyphrases_zh ->
+select -> distractors -> questions -> validate, with llm as an optional writer and export_* for the output formats.
 """
 
 from __future__ import annotations
