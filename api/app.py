@@ -13,8 +13,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
-from api.auth import resolve_caller
+from api.auth import resolve_caller_async
 from api.errors import EXCEPTION_HANDLERS
 from api.health import healthz, readyz
 from api.httpstats import RequestCounter
@@ -22,7 +23,7 @@ from api.jobs import JobController
 from api.metrics import metrics
 from api.queue_status import queue_status
 from dashboard.web import route_handlers as dashboard_routes
-from worker.connection import connect
+from worker.connection import connect, connect_async
 from worker.log import setup_logging
 from worker.settings import get_settings
 
@@ -34,6 +35,20 @@ MULTIPART_SLACK_BYTES = 64 * 1024
 def provide_redis(state: State) -> Redis:
     redis: Redis = state.redis
     return redis
+
+
+def provide_async_redis(state: State) -> AsyncRedis:
+    aredis: AsyncRedis = state.aredis
+    return aredis
+
+
+async def open_async_redis(app: Litestar) -> None:
+    # Made on the server's own event loop: an asyncio client's connections belong to one loop.
+    app.state.aredis = connect_async()
+
+
+async def close_async_redis(app: Litestar) -> None:
+    await app.state.aredis.aclose()
 
 
 def create_app(redis: Redis | None = None) -> Litestar:
@@ -50,7 +65,8 @@ def create_app(redis: Redis | None = None) -> Litestar:
         route_handlers=[JobController, queue_status, healthz, readyz, metrics, *dashboard_routes()],
         dependencies={
             "redis": Provide(provide_redis, sync_to_thread=False),
-            "caller": Provide(resolve_caller, sync_to_thread=True),
+            "aredis": Provide(provide_async_redis, sync_to_thread=False),
+            "caller": Provide(resolve_caller_async),
         },
         state=State({"redis": connection}),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -70,6 +86,6 @@ def create_app(redis: Redis | None = None) -> Litestar:
         # replace the root handler with its own plain-text format.
         logging_config=None,
         before_send=[request_counter.before_send],
-        on_startup=[request_counter.start],
-        on_shutdown=[request_counter.stop, close_redis],
+        on_startup=[open_async_redis, request_counter.start],
+        on_shutdown=[request_counter.stop, close_redis, close_async_redis],
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from litestar import Request
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
 from api import tokens
 from api.tokens import Caller
+from worker import keys
 
 SESSION_COOKIE = "examgen_session"
 
@@ -23,13 +26,17 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return value.strip()
 
 
+def unknown_token() -> NotAuthorizedException:
+    return NotAuthorizedException("Unknown or revoked token.", headers={"WWW-Authenticate": "Bearer"})
+
+
 def resolve_caller(request: Request[Any, Any, Any], redis: NamedDependency[Redis]) -> Caller:
     """The `caller` dependency: 401 unless a valid token (or dashboard session) comes along."""
     token = bearer_token(request)
     if token is not None:
         caller = tokens.verify(redis, token)
         if caller is None:
-            raise NotAuthorizedException("Unknown or revoked token.", headers={"WWW-Authenticate": "Bearer"})
+            raise unknown_token()
         return caller
     from dashboard.sessions import caller_from_session
 
@@ -39,6 +46,22 @@ def resolve_caller(request: Request[Any, Any, Any], redis: NamedDependency[Redis
     raise NotAuthorizedException(
         "Missing bearer token: send `Authorization: Bearer <token>`.", headers={"WWW-Authenticate": "Bearer"}
     )
+
+
+async def resolve_caller_async(
+    request: Request[Any, Any, Any], redis: NamedDependency[Redis], aredis: NamedDependency[AsyncRedis]
+) -> Caller:
+    """The `caller` dependency. A bearer token (every API call) is checked on the event loop; only
+    the dashboard's session path, a few requests a minute, goes through a worker thread."""
+    token = bearer_token(request)
+    if token is None:
+        return await anyio.to_thread.run_sync(resolve_caller, request, redis)
+    if tokens.is_env_admin(token):
+        return Caller(tokens.ENV_ADMIN_NAME, True)
+    raw = await aredis.hget(keys.tokens_by_digest, tokens.digest(token))
+    if raw is None:
+        raise unknown_token()
+    return tokens.caller_from_record(raw)
 
 
 def require_admin(caller: Caller) -> Caller:

@@ -23,7 +23,7 @@ from api.jobview import JobView
 from api.openapi import UploadOperation, errors
 from api.options import clean_filename, parse_options
 from api.tokens import Caller
-from worker import keys, recovery, slots, stats
+from worker import keys, recovery, slots
 from worker.enqueue import enqueue
 from worker.settings import get_settings
 
@@ -99,17 +99,17 @@ def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: di
             f"This token has {limit} unfinished jobs, the most allowed; wait for some to finish.",
             headers={"Retry-After": "30"},
         )
-    job, levels = enqueue(
+    job, levels, status_now = enqueue(
         redis,
         "worker.task.make_exam",
         args=(options,),
         meta={"owner": caller.name, "filename": filename, "progress": 0},
         owner=caller.name,
         upload=data,
+        read_status=True,  # for the wait estimate, in the same round trip as the enqueue
     )
     # The job was pushed at the tail in the same MULTI that measured the queue, so its position
     # is that length: no LPOS, which scans the whole queue (make bench: flat with 10,000 queued).
-    status_now = stats.read_status(redis, keys.queue, get_settings().queue.max_concurrent_jobs)
     return jobview.view(job, levels.queued, status_now)
 
 

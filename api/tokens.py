@@ -34,8 +34,19 @@ class Caller:
     admin: bool
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What a token is stored and looked up under."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_env_admin(token: str) -> bool:
+    env_token = get_settings().web.admin_token
+    return bool(env_token) and hmac.compare_digest(token.encode(), str(env_token).encode())
+
+
+def caller_from_record(raw: bytes | str) -> Caller:
+    record = json.loads(raw)
+    return Caller(str(record["name"]), bool(record["admin"]))
 
 
 def create(connection: Redis, name: str, admin: bool = False) -> str:
@@ -44,21 +55,21 @@ def create(connection: Redis, name: str, admin: bool = False) -> str:
     if name == ENV_ADMIN_NAME:
         raise TokenError(f"the name {ENV_ADMIN_NAME!r} is kept for EXAMGEN_ADMIN_TOKEN")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    digest = _digest(token)
+    token_digest = digest(token)
     record = json.dumps({"name": name, "admin": admin, "created_at": int(time.time())})
     # HSETNX on the name makes two concurrent creates of one name fail instead of both winning.
-    if not connection.hsetnx(keys.token_digest_by_name, name, digest):
+    if not connection.hsetnx(keys.token_digest_by_name, name, token_digest):
         raise TokenError(f"a token named {name!r} exists; revoke it first")
-    connection.hset(keys.tokens_by_digest, digest, record)
+    connection.hset(keys.tokens_by_digest, token_digest, record)
     return token
 
 
 def revoke(connection: Redis, name: str) -> bool:
-    digest = connection.hget(keys.token_digest_by_name, name)
-    if digest is None:
+    stored = connection.hget(keys.token_digest_by_name, name)
+    if stored is None:
         return False
     with connection.pipeline(transaction=True) as pipe:
-        pipe.hdel(keys.tokens_by_digest, digest)
+        pipe.hdel(keys.tokens_by_digest, stored)
         pipe.hdel(keys.token_digest_by_name, name)
         pipe.execute()
     return True
@@ -72,11 +83,7 @@ def list_tokens(connection: Redis) -> list[dict[str, object]]:
 def verify(connection: Redis, token: str) -> Caller | None:
     if not token:
         return None
-    env_token = get_settings().web.admin_token
-    if env_token and hmac.compare_digest(token.encode(), env_token.encode()):
+    if is_env_admin(token):
         return Caller(ENV_ADMIN_NAME, True)
-    raw = connection.hget(keys.tokens_by_digest, _digest(token))
-    if raw is None:
-        return None
-    record = json.loads(raw)
-    return Caller(str(record["name"]), bool(record["admin"]))
+    raw = connection.hget(keys.tokens_by_digest, digest(token))
+    return None if raw is None else caller_from_record(raw)

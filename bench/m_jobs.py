@@ -104,7 +104,7 @@ def examgen_rate(ctx: Context, rss: list[float]) -> Run:
     try:
 
         def one() -> str:
-            job, _ = enqueue(connection, "bench.jobs.noop")
+            job = enqueue(connection, "bench.jobs.noop").job
             return str(job.id)
 
         result = _measure(connection, pool, keys.QUEUE_NAME, one, ctx.plan.trivial_jobs)

@@ -256,3 +256,23 @@ def test_job_listings_forget_jobs_past_their_lifetime(client: TestClient, alice:
     assert redis.zscore(keys.all_jobs, "long-gone") is None
     assert redis.zscore(keys.owner_jobs("alice"), "long-gone") is None
     assert redis.zcard(keys.owner_jobs("alice")) == 1
+
+
+def test_queue_status_checks_the_token_in_its_single_read(
+    client: TestClient,  # type: ignore[type-arg]
+    alice: str,
+    redis: Redis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from worker.settings import get_settings
+
+    upload(client, alice)
+    status = client.get("/queue/status", headers=auth(alice)).json()
+    assert status["queue_size"] == 1 and status["max_queue_size"] == 1
+    assert_error(client.get("/queue/status"), 401)
+    assert_error(client.get("/queue/status", headers=auth("eg_unknown")), 401)
+    monkeypatch.setenv("EXAMGEN_ADMIN_TOKEN", "env-admin-token-for-status")
+    get_settings.cache_clear()
+    assert client.get("/queue/status", headers=auth("env-admin-token-for-status")).status_code == 200
+    tokens.revoke(redis, "alice")
+    assert_error(client.get("/queue/status", headers=auth(alice)), 401)

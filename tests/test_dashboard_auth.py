@@ -167,7 +167,7 @@ def test_sessions_are_shared_by_every_web_process(redis_url: str, admin: str) ->
 
 
 def test_rq_dashboard_keeps_its_prefix_and_is_guarded(client: Client, admin: str, redis: Redis) -> None:
-    job, _ = enqueue(redis, "tests.testjobs.tracked", args=(0.1, "rq"))
+    job = enqueue(redis, "tests.testjobs.tracked", args=(0.1, "rq")).job
     login(client, admin)
     page = client.get("/rq/")
     assert page.status_code == 200
@@ -189,7 +189,7 @@ def test_rq_dashboard_keeps_its_prefix_and_is_guarded(client: Client, admin: str
 
 
 def test_actions_need_the_session_csrf_token(client: Client, admin: str, redis: Redis) -> None:
-    job, _ = enqueue(redis, "tests.testjobs.tracked", args=(0.1, "keep"))
+    job = enqueue(redis, "tests.testjobs.tracked", args=(0.1, "keep")).job
     login(client, admin)
     refused = client.post(f"/dashboard/jobs/{job.id}/cancel", data={"csrf": "forged"}, headers=HX)
     assert refused.status_code == 403

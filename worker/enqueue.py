@@ -7,7 +7,7 @@ are written in a single transaction: a job is either accepted whole or not at al
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from redis import Redis
 from rq import Queue
@@ -27,6 +27,13 @@ def queue_for(connection: Redis) -> Queue:
     )
 
 
+class Enqueued(NamedTuple):
+    job: Job
+    levels: Levels
+    status: stats.QueueStatus | None
+    """With `read_status`: the statistics right after the enqueue, read in the same round trip."""
+
+
 def enqueue(
     connection: Redis,
     func: str,
@@ -36,7 +43,8 @@ def enqueue(
     owner: str | None = None,
     upload: bytes | None = None,
     timeout_s: int | None = None,
-) -> tuple[Job, Levels]:
+    read_status: bool = False,
+) -> Enqueued:
     settings = get_settings().queue
     queue = queue_for(connection)
     job = queue.create_job(
@@ -62,7 +70,10 @@ def enqueue(
             pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
             pipe.sadd(keys.owner_open(owner), job.id)
         stats.note_enqueued(pipe, queue.key)
+        if read_status:
+            stats.read_status_in(pipe, queue.key)
         results = pipe.execute()
-    levels = stats.levels_from(results[-1])
+    levels = stats.levels_from(results[-2] if read_status else results[-1])
+    status = stats.status_from(results[-1], settings.max_concurrent_jobs) if read_status else None
     queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)
-    return job, levels
+    return Enqueued(job, levels, status)

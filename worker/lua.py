@@ -169,8 +169,9 @@ return ids
 """
 )
 
-# KEYS: stats, queue, leases, lease_started, pools, pool sizes.
-# ARGV: RQ's job key prefix. Everything /queue/status shows, in one round trip.
+# KEYS: stats, queue, leases, lease_started, pools, pool sizes, tokens by digest.
+# ARGV: RQ's job key prefix, a token digest ('' for none). Everything /queue/status shows, and
+# who is asking, in one round trip.
 READ_STATUS = (
     _PRELUDE
     + """
@@ -190,8 +191,12 @@ local workers = 0
 for _, name in ipairs(pools) do
   workers = workers + tonumber(redis.call('HGET', KEYS[6], name) or '0')
 end
+local caller = ''
+if ARGV[2] ~= '' then
+  caller = redis.call('HGET', KEYS[7], ARGV[2]) or ''
+end
 return {ms, redis.call('HGETALL', KEYS[1]), redis.call('LLEN', KEYS[2]), started,
-        oldest_enqueued or '', #pools, workers}
+        oldest_enqueued or '', #pools, workers, caller}
 """
 )
 

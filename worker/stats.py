@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from redis.client import Pipeline
-from redis.commands.core import Script
+from redis.commands.core import AsyncScript, Script
 from rq.job import Job
 
 from worker import keys, lua
@@ -22,6 +23,7 @@ from worker.slots import Levels
 DEFAULT_JOB_S = 30.0
 
 _read_status = Script(None, lua.READ_STATUS.encode())  # type: ignore[arg-type]
+_read_status_async = AsyncScript(None, lua.READ_STATUS.encode())  # type: ignore[arg-type]
 _reset = Script(None, lua.RESET.encode())  # type: ignore[arg-type]
 
 
@@ -35,6 +37,12 @@ def note_enqueued(pipeline: Pipeline, queue_key: str) -> None:
     """
     script_keys = [queue_key, keys.leases, keys.stats, keys.history, keys.wakeup]
     pipeline.eval(lua.NOTE_ENQUEUED, len(script_keys), *script_keys, keys.history_minutes, keys.wakeup_max_len)
+
+
+def read_status_in(pipeline: Pipeline, queue_key: str) -> None:
+    """Queue a status read inside the caller's pipeline (EVAL, for the reason given above)."""
+    script_keys = _status_keys(queue_key)
+    pipeline.eval(lua.READ_STATUS, len(script_keys), *script_keys, Job.redis_job_namespace_prefix, "")
 
 
 def levels_from(result: Any) -> Levels:
@@ -102,12 +110,32 @@ def _parse_rq_time(raw: bytes | str) -> float | None:
         return None
 
 
+def _status_keys(queue_key: str) -> list[str]:
+    return [keys.stats, queue_key, keys.leases, keys.lease_started, keys.pools, keys.pool_sizes, keys.tokens_by_digest]
+
+
 def read_status(connection: Redis, queue_key: str, default_cap: int) -> QueueStatus:
-    now_ms, flat, queued, started, oldest_raw, pools, workers = _read_status(
-        keys=[keys.stats, queue_key, keys.leases, keys.lease_started, keys.pools, keys.pool_sizes],
-        args=[Job.redis_job_namespace_prefix],
-        client=connection,
+    raw = _read_status(keys=_status_keys(queue_key), args=[Job.redis_job_namespace_prefix, ""], client=connection)
+    return status_from(raw, default_cap)
+
+
+async def read_status_for(
+    connection: AsyncRedis, queue_key: str, default_cap: int, token_digest: str
+) -> tuple[QueueStatus, bytes | None]:
+    """The status and the record of the token with that digest (None if unknown), in one round trip.
+
+    For the API's hottest read: no second round trip to check the token, no thread hop.
+    """
+    raw = await _read_status_async(
+        keys=_status_keys(queue_key), args=[Job.redis_job_namespace_prefix, token_digest], client=connection
     )
+    record = raw[7] if isinstance(raw[7], bytes) and raw[7] else None
+    return status_from(raw, default_cap), record
+
+
+def status_from(raw: list[Any], default_cap: int) -> QueueStatus:
+    """The status from the reply of the status script (see read_status_in)."""
+    now_ms, flat, queued, started, oldest_raw, pools, workers = raw[:7]
     stats = {flat[i].decode(): flat[i + 1].decode() for i in range(0, len(flat), 2)}
     cap = int(stats.get("max_concurrent", default_cap))
     elapsed = tuple(max(int(now_ms) - int(s), 0) / 1000 for s in started)
