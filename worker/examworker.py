@@ -84,12 +84,17 @@ class ExamWorker(Worker):
         self.procline(f"Waiting for a slot on {queue.name}")  # type: ignore[no-untyped-call]
         idle_since = time.monotonic()
         backoff_s = 1.0
+        # RQ's work loop has just sent a heartbeat and checked for `rq suspend`: the first claim
+        # goes straight out, saving two round trips per job; a waiting worker repeats both.
+        waited = False
         while not self._stop_requested:
             try:
-                self.heartbeat()
                 if self.should_run_maintenance_tasks:
                     self.run_maintenance_tasks()  # type: ignore[no-untyped-call]
-                self.check_for_suspension(burst)
+                if waited:
+                    self.heartbeat()
+                    self.check_for_suspension(burst)
+                waited = True
                 got = slots.claim(self.connection, queue.key, self.cap, self.lease_ttl_s)
                 if got.job_id is not None:
                     job = self._fetch_claimed(got.job_id, queue)
