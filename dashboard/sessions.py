@@ -21,7 +21,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 from redis import Redis
 
-from api.tokens import Caller
+from api.tokens import Caller, digest
 from worker import keys
 from worker.settings import get_settings
 
@@ -37,11 +37,6 @@ _MAX_COOKIE_CHARS = 128
 class Session:
     caller: Caller
     csrf: str
-
-
-def _sha256(text: str) -> str:
-    # The same digest api.tokens stores a token under; sessions only ever hold this digest.
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def secret_key(redis: Redis) -> bytes:
@@ -84,8 +79,8 @@ def cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int, 
 def create_session(redis: Redis, caller: Caller, token: str) -> tuple[str, str]:
     """Start a session; returns (session id for the cookie, CSRF token for forms)."""
     session_id = secrets.token_urlsafe(32)
-    record = {"name": caller.name, "admin": caller.admin, "token": _sha256(token), "created": int(time.time())}
-    redis.set(keys.session(_sha256(session_id)), json.dumps(record), ex=keys.session_ttl_s)
+    record = {"name": caller.name, "admin": caller.admin, "token": digest(token), "created": int(time.time())}
+    redis.set(keys.session(digest(session_id)), json.dumps(record), ex=keys.session_ttl_s)
     return session_id, _sign(redis, "csrf", session_id)
 
 
@@ -96,11 +91,11 @@ def _session_id(request: Request[Any, Any, Any]) -> str | None:
     return session_id
 
 
-def _token_still_admin(redis: Redis, digest: str) -> bool:
+def _token_still_admin(redis: Redis, token_digest: str) -> bool:
     env_token = get_settings().web.admin_token
-    if env_token and hmac.compare_digest(digest, _sha256(env_token)):
+    if env_token and hmac.compare_digest(token_digest, digest(env_token)):
         return True
-    raw = redis.hget(keys.tokens_by_digest, digest)
+    raw = redis.hget(keys.tokens_by_digest, token_digest)
     return raw is not None and bool(json.loads(raw).get("admin"))
 
 
@@ -109,7 +104,7 @@ def _live_session(request: Request[Any, Any, Any], redis: Redis) -> tuple[str, C
     session_id = _session_id(request)
     if session_id is None:
         return None
-    raw = redis.get(keys.session(_sha256(session_id)))
+    raw = redis.get(keys.session(digest(session_id)))
     if raw is None:
         return None
     data = json.loads(raw)
@@ -140,7 +135,7 @@ def csrf_ok(session: Session, submitted: object) -> bool:
 def end_session(request: Request[Any, Any, Any], redis: Redis) -> None:
     session_id = _session_id(request)
     if session_id:
-        redis.delete(keys.session(_sha256(session_id)))
+        redis.delete(keys.session(digest(session_id)))
 
 
 def new_login_nonce() -> str:
