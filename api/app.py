@@ -21,7 +21,7 @@ from api.health import healthz, readyz
 from api.httpstats import RequestCounter
 from api.jobs import JobController
 from api.metrics import metrics
-from api.queue_status import queue_status
+from api.queue_status import queue_status, reset_stats
 from dashboard.web import route_handlers as dashboard_routes
 from worker.connection import connect, connect_async
 from worker.log import setup_logging
@@ -62,7 +62,7 @@ def create_app(redis: Redis | None = None) -> Litestar:
             connection.close()
 
     return Litestar(
-        route_handlers=[JobController, queue_status, healthz, readyz, metrics, *dashboard_routes()],
+        route_handlers=[JobController, queue_status, reset_stats, healthz, readyz, metrics, *dashboard_routes()],
         dependencies={
             "redis": Provide(provide_redis, sync_to_thread=False),
             "aredis": Provide(provide_async_redis, sync_to_thread=False),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Template
 from redis import Redis
@@ -17,8 +17,9 @@ from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 
 from api import tokens
-from api.auth import bearer_token, resolve_caller, unknown_token
+from api.auth import bearer_token, require_admin, resolve_caller, unknown_token
 from api.openapi import errors
+from api.tokens import Caller
 from dashboard.fragments import status_fragment, unavailable_fragment
 from worker import keys, stats
 from worker.settings import get_settings
@@ -52,3 +53,17 @@ async def queue_status(
     if request.headers.get("hx-request") == "true":
         return await anyio.to_thread.run_sync(status_fragment, redis, status)
     return Response(status.as_json())
+
+
+@post(
+    "/queue/stats/reset",
+    status_code=200,
+    sync_to_thread=True,
+    tags=["queue"],
+    summary="Restart the high-water marks and totals from now (admin)",
+    responses=errors(401, 403, 503),
+)
+def reset_stats(caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> dict[str, Any]:
+    require_admin(caller)
+    stats.reset(redis, keys.queue)
+    return read(redis).as_json()

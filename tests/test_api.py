@@ -276,3 +276,13 @@ def test_queue_status_checks_the_token_in_its_single_read(
     assert client.get("/queue/status", headers=auth("env-admin-token-for-status")).status_code == 200
     tokens.revoke(redis, "alice")
     assert_error(client.get("/queue/status", headers=auth(alice)), 401)
+
+
+def test_stats_reset_is_admin_only(client: TestClient, alice: str, redis: Redis) -> None:  # type: ignore[type-arg]
+    upload(client, alice)
+    assert_error(client.post("/queue/stats/reset"), 401)
+    assert_error(client.post("/queue/stats/reset", headers=auth(alice)), 403)
+    admin = tokens.create(redis, "root", admin=True)
+    reset = client.post("/queue/stats/reset", headers=auth(admin))
+    assert reset.status_code == 200 and reset.json()["stats_reset_at"]
+    assert reset.json()["max_queue_size"] == 1  # marks restart from the current levels

@@ -158,3 +158,40 @@ def test_huge_headers_are_refused_not_crashed(redis_url: str, tmp: Path, header_
         assert httpx.get(f"{base}/healthz").status_code == 200
     finally:
         web.stop()
+
+
+def test_an_oversize_upload_is_refused_before_its_body_is_read(redis: Redis, redis_url: str, tmp: Path) -> None:
+    import socket
+
+    token = tokens.create(redis, "big")
+    web, base = start_web(examgen_env(redis_url, EXAMGEN_MAX_UPLOAD_MB="1"), tmp)
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        for framing in ("Content-Length: 209715200", "Transfer-Encoding: chunked"):
+            with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+                head = (
+                    f"POST /generate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                    f"Content-Type: multipart/form-data; boundary=B\r\n{framing}\r\n\r\n"
+                )
+                conn.sendall(head.encode())
+                part = b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4\n'
+                sent = 0
+                conn.settimeout(0.2)
+                answer = b""
+                # Send at most 3 MB (the announced body is 200 MB): the answer must come first.
+                while sent < 3 * 1024 * 1024 and not answer:
+                    chunk = part if sent == 0 else b"0" * 65536
+                    data = b"%x\r\n%s\r\n" % (len(chunk), chunk) if "chunked" in framing else chunk
+                    try:
+                        conn.sendall(data)
+                        sent += len(chunk)
+                        answer = conn.recv(4096)
+                    except (TimeoutError, BlockingIOError):
+                        continue
+                    except (BrokenPipeError, ConnectionResetError):
+                        conn.settimeout(5)
+                        answer = conn.recv(4096)
+                assert answer.startswith(b"HTTP/1.1 413"), (framing, answer[:100])
+        assert redis.llen(keys.queue) == 0
+    finally:
+        web.stop()
