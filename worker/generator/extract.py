@@ -165,24 +165,41 @@ def read_pages(
             raise PdfProblem.damaged() from None
         if total > max_pages:
             raise PdfProblem.too_many_pages(total, max_pages)
-        pages: list[str] = []
-        failures = 0
-        for index in range(total):
-            try:
-                pages.append(reader.pages[index].extract_text() or "")
-            except Exception:
-                # One broken or bomb-like page should not cost the reader the rest of the document.
-                failures += 1
-                pages.append("")
-            if on_page is not None:
-                on_page(index + 1, total)
-        if failures == total:
-            raise PdfProblem.damaged()
-        letters = sum(sum(map(str.isalnum, text)) for text in pages)
-        image_pages = 0
-        if letters < 40 * total:
-            image_pages = sum(_has_image(reader, i) for i in range(total))
-        return RawPdf(pages=pages, image_pages=image_pages, title=_title(reader), letters=letters)
+        return _collect(
+            total,
+            lambda index: reader.pages[index].extract_text() or "",
+            lambda index: _has_image(reader, index),
+            _title(reader),
+            on_page,
+        )
+
+
+def _collect(
+    total: int,
+    page_text: Callable[[int], str],
+    has_image: Callable[[int], bool],
+    title: str | None,
+    on_page: Callable[[int, int], None] | None,
+) -> RawPdf:
+    """Every page's text, whichever engine reads it."""
+    pages: list[str] = []
+    failures = 0
+    for index in range(total):
+        try:
+            pages.append(page_text(index))
+        except Exception:
+            # One broken or bomb-like page should not cost the reader the rest of the document.
+            failures += 1
+            pages.append("")
+        if on_page is not None:
+            on_page(index + 1, total)
+    if failures == total:
+        raise PdfProblem.damaged()
+    letters = sum(sum(map(str.isalnum, text)) for text in pages)
+    image_pages = 0
+    if letters < 40 * total:
+        image_pages = sum(has_image(i) for i in range(total))
+    return RawPdf(pages=pages, image_pages=image_pages, title=title, letters=letters)
 
 
 # pypdfium2: the optional engine. PDFium is not thread-safe and pypdfium2 adds no locking of its
@@ -371,23 +388,12 @@ def _read_pages_pdfium(
                 raise PdfProblem.damaged()
             if total > max_pages:
                 raise PdfProblem.too_many_pages(total, max_pages)
-            pages: list[str] = []
-            failures = 0
-            for index in range(total):
-                try:
-                    pages.append(_pdfium_page_text(document, index))
-                except Exception:
-                    # As with pypdf: one unreadable page costs that page, not the document.
-                    failures += 1
-                    pages.append("")
-                if on_page is not None:
-                    on_page(index + 1, total)
-            if failures == total:
-                raise PdfProblem.damaged()
-            letters = sum(sum(map(str.isalnum, text)) for text in pages)
-            image_pages = 0
-            if letters < 40 * total:
-                image_pages = sum(_pdfium_has_image(pdfium, document, i) for i in range(total))
-            return RawPdf(pages=pages, image_pages=image_pages, title=_pdfium_title(document), letters=letters)
+            return _collect(
+                total,
+                lambda index: _pdfium_page_text(document, index),
+                lambda index: _pdfium_has_image(pdfium, document, index),
+                _pdfium_title(document),
+                on_page,
+            )
         finally:
             document.close()
