@@ -8,6 +8,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from api.errors import REDIS_RETRY_AFTER_S, error_response
+from api.openapi import errors
 
 
 @get("/healthz", tags=["health"], summary="200 while the process runs")
@@ -15,7 +16,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/readyz", sync_to_thread=True, tags=["health"], summary="200 when Redis answers, else 503")
+@get("/readyz", sync_to_thread=True, tags=["health"], summary="200 when Redis answers, else 503", responses=errors(503))
 def readyz(redis: NamedDependency[Redis]) -> Response[object]:
     try:
         redis.ping()

@@ -21,6 +21,7 @@ from redis import Redis
 
 from api.auth import require_admin
 from api.httpstats import parse_field
+from api.openapi import errors
 from api.tokens import Caller
 from worker import keys, stats
 from worker.settings import get_settings
@@ -90,7 +91,13 @@ def exposition(redis: Redis) -> bytes:
     return generate_latest(registry)
 
 
-@get("/metrics", sync_to_thread=True, tags=["health"], summary="Prometheus metrics (admin)")
+@get(
+    "/metrics",
+    sync_to_thread=True,
+    tags=["health"],
+    summary="Prometheus metrics (admin)",
+    responses=errors(401, 403, 503),
+)
 def metrics(caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> Response[bytes]:
     require_admin(caller)
     # Format 0.0.4, which every Prometheus version reads; Litestar appends the charset itself.

@@ -1,4 +1,5 @@
-"""Schemathesis against the app's own OpenAPI document: no 5xx, no answer that breaks the schema.
+"""Schemathesis against the app's own OpenAPI document: no 5xx, no undocumented status, no answer
+that breaks the schema.
 
 Every operation, with a valid token and without; a fixed seed and a small budget keep it in the
 suite, `make fuzz` (EXAMGEN_FUZZ_EXAMPLES=500) searches longer.
@@ -11,7 +12,7 @@ import os
 import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
 from redis import Redis
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from api import tokens
 from api.app import create_app
@@ -33,6 +34,6 @@ def test_every_operation_answers_within_its_schema(redis: Redis) -> None:
             for headers in ({"Authorization": f"Bearer {token}"}, {}):
                 response = case.call(headers=headers)
                 assert response.status_code < 500, (case.method, case.path, response.text)
-                case.validate_response(response, checks=[response_schema_conformance])
+                case.validate_response(response, checks=[response_schema_conformance, status_code_conformance])
 
         fuzz()
