@@ -10,6 +10,7 @@ process among many.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from litestar import Response, get
@@ -64,7 +65,9 @@ class ExamgenCollector(Collector):
     def _durations(self) -> Metric:
         raw = {_text(k): int(v) for k, v in self.redis.hgetall(keys.durations).items()}
         count = raw.get("count", 0)
-        buckets = [(str(float(b)), float(raw.get(f"le_{b * 1000}", 0))) for b in keys.duration_buckets_s]
+        # Each job was counted once, in the first bucket it fits; Prometheus wants running totals.
+        running_totals = itertools.accumulate(raw.get(f"in_{b * 1000}", 0) for b in keys.duration_buckets_s)
+        buckets = [(str(float(b)), float(n)) for b, n in zip(keys.duration_buckets_s, running_totals, strict=True)]
         buckets.append(("+Inf", float(count)))
         return HistogramMetricFamily(
             "examgen_job_duration_seconds",

@@ -131,3 +131,13 @@ def test_counts_survive_a_redis_outage_until_the_next_flush(redis: Redis) -> Non
 
     asyncio.run(scenario())
     assert redis.hgetall(keys.http_requests) == {b"OTHER 418 /x": b"1"}
+
+
+def test_duration_buckets_are_cumulative(client: TestClient, admin: str, redis: Redis) -> None:  # type: ignore[type-arg]
+    # Each job ends counted in the first bucket it fits (one HINCRBY); the scrape adds them up.
+    redis.hset(keys.durations, mapping={"count": 4, "sum_ms": 9000, "in_1000": 2, "in_5000": 1})
+    metrics = scrape(client, admin)
+    bucket = {
+        le: metrics[("examgen_job_duration_seconds_bucket", (("le", le),))] for le in ("1.0", "5.0", "15.0", "+Inf")
+    }
+    assert bucket == {"1.0": 2, "5.0": 3, "15.0": 3, "+Inf": 4}  # the fourth took over an hour

@@ -23,7 +23,8 @@ wakeup = f"{PREFIX}:slots:wakeup"
 wakeup_max_len = 256
 # The stats hash: high-water marks, totals, average job duration, when each mark was reached.
 stats = f"{PREFIX}:stats"
-# Job durations as a cumulative histogram: count, sum_ms and le_<bound ms> fields.
+# Job durations as a histogram: count, sum_ms and in_<bound ms> (jobs whose duration fits first under
+# that bound; /metrics sums them into cumulative buckets).
 durations = f"{PREFIX}:stats:durations"
 duration_buckets_s = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600)
 # HTTP requests of every web process: field "<METHOD> <status> <route template>" -> count.

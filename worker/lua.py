@@ -139,11 +139,15 @@ if status == 'finished' or status == 'failed' then
     local avg = tonumber(redis.call('HGET', KEYS[3], 'avg_job_ms') or '-1')
     if avg < 0 then avg = duration else avg = avg + tonumber(ARGV[3]) * (duration - avg) end
     redis.call('HSET', KEYS[3], 'avg_job_ms', tostring(avg))
-    -- Cumulative buckets, as Prometheus histograms want them; ARGV[6..] are the bounds in ms.
+    -- One bucket per job (the first bound it fits under; ARGV[6..] are the bounds in ms): /metrics
+    -- adds them up into Prometheus' cumulative buckets at scrape time.
     redis.call('HINCRBY', KEYS[8], 'count', 1)
     redis.call('HINCRBY', KEYS[8], 'sum_ms', duration)
     for i = 6, #ARGV do
-      if duration <= tonumber(ARGV[i]) then redis.call('HINCRBY', KEYS[8], 'le_' .. ARGV[i], 1) end
+      if duration <= tonumber(ARGV[i]) then
+        redis.call('HINCRBY', KEYS[8], 'in_' .. ARGV[i], 1)
+        break
+      end
     end
   end
 end
