@@ -15,8 +15,6 @@ from api import tokens
 from api.tokens import Caller
 from worker import keys
 
-SESSION_COOKIE = "examgen_session"
-
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     header = request.headers.get("authorization", "")

@@ -17,6 +17,7 @@ from redis import Redis
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.utils import as_text
 
 from api import jobview
 from api.jobview import JobView
@@ -51,10 +52,6 @@ class NotReady(HTTPException):
     status_code = 409
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def owned_job(redis: Redis, caller: Caller, job_id: str) -> Job:
     """The job, if the caller may see it; otherwise 404 alike, so no one learns another's ids."""
     if not JOB_ID.fullmatch(job_id):
@@ -79,7 +76,7 @@ def open_jobs(redis: Redis, owner: str, limit: int | None = None) -> int:
         size = int(redis.scard(keys.owner_open(owner)))
         if size < limit:
             return size
-    job_ids = [_text(m) for m in redis.smembers(keys.owner_open(owner))]
+    job_ids = [as_text(m) for m in redis.smembers(keys.owner_open(owner))]
     if not job_ids:
         return 0
     with redis.pipeline(transaction=False) as pipe:
@@ -176,9 +173,7 @@ class JobController(Controller):
         limit: int = Parameter(default=50, ge=1, le=500),
     ) -> list[JobView]:
         index = keys.all_jobs if caller.admin else keys.owner_jobs(caller.name)
-        job_ids = [_text(j) for j in redis.zrevrange(index, 0, limit - 1)]
-        jobs = [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
-        return jobview.views(redis, jobs)
+        return jobview.views(redis, jobview.newest_jobs(redis, index, limit))
 
     @get("/jobs/{job_id:str}", sync_to_thread=True, summary="One job", responses=errors(401, 404, 503))
     def get_job(self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> JobView:

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from redis import Redis
 from rq.job import Job, JobStatus
+from rq.utils import as_text
 
 from worker import failures, keys, stats
 from worker.settings import get_settings
@@ -87,6 +88,12 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
         pages=meta.get("pages"),
         questions=meta.get("questions"),
     )
+
+
+def newest_jobs(redis: Redis, index_key: str, limit: int) -> list[Job]:
+    """The newest `limit` jobs of a listing (keys.all_jobs or keys.owner_jobs), newest first."""
+    job_ids = [as_text(j) for j in redis.zrevrange(index_key, 0, limit - 1)]  # type: ignore[arg-type]
+    return [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
 
 
 def views(redis: Redis, jobs: list[Job]) -> list[JobView]:

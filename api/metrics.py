@@ -19,6 +19,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 from redis import Redis
+from rq.utils import as_text
 
 from api.auth import require_admin
 from api.httpstats import parse_field
@@ -42,10 +43,6 @@ GAUGES = (
 )
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 class ExamgenCollector(Collector):
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
@@ -63,7 +60,7 @@ class ExamgenCollector(Collector):
         yield self._requests()
 
     def _durations(self) -> Metric:
-        raw = {_text(k): int(v) for k, v in self.redis.hgetall(keys.durations).items()}
+        raw = {as_text(k): int(v) for k, v in self.redis.hgetall(keys.durations).items()}
         count = raw.get("count", 0)
         # Each job was counted once, in the first bucket it fits; Prometheus wants running totals.
         running_totals = itertools.accumulate(raw.get(f"in_{b * 1000}", 0) for b in keys.duration_buckets_s)
@@ -83,7 +80,7 @@ class ExamgenCollector(Collector):
             labels=["method", "route", "status"],
         )
         for field, count in sorted(self.redis.hgetall(keys.http_requests).items()):
-            method, status, route = parse_field(_text(field))
+            method, status, route = parse_field(as_text(field))
             family.add_metric([method, route, status], int(count))
         return family
 

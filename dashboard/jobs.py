@@ -18,7 +18,6 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from redis import Redis
-from rq.job import Job
 
 from api import jobview
 from api.auth import require_admin
@@ -33,14 +32,9 @@ RECENT_JOBS = 20
 CANCELABLE = ("queued", "started")
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def recent_rows(redis: Redis, limit: int = RECENT_JOBS) -> list[dict[str, Any]]:
     """The newest jobs of every owner, as the table shows them."""
-    job_ids = [_text(j) for j in redis.zrevrange(keys.all_jobs, 0, limit - 1)]
-    jobs = [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
+    jobs = jobview.newest_jobs(redis, keys.all_jobs, limit)
     now = time.time()
     rows = []
     for job, view in zip(jobs, jobview.views(redis, jobs), strict=True):
