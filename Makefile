@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench fuzz system-deps clean
+.PHONY: run test test-fast lint format bench fuzz system-deps clean
 
-$(STAMP): pyproject.toml dashboard/package.json dashboard/package-lock.json
+$(STAMP): pyproject.toml setup.py dashboard/package.json dashboard/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -17,19 +17,27 @@ $(STAMP): pyproject.toml dashboard/package.json dashboard/package-lock.json
 run: $(STAMP)
 	$(BIN)/examgen dev
 
-## Installs what the suite needs from the system (redis-server, Chromium), then runs all of it.
-test: system-deps $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/mypy
+## Installs what the suite needs from the system (redis-server, Chromium), then lints and runs all of it.
+test: system-deps lint
 	$(BIN)/pytest
+
+## The fast lane: no examgen process, server or browser starts (one private redis-server does).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not procs" -q
 
 system-deps:
 	@bash .ci/system-deps
 
+## Fails on lint errors, unformatted code, type errors and imports that point up or sideways.
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -38,4 +46,4 @@ fuzz: $(STAMP)
 	EXAMGEN_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) dashboard/node_modules .redis-dev
+	rm -rf $(VENV) dashboard/node_modules dashboard/vendor .redis-dev build

@@ -7,8 +7,8 @@ from litestar.di import NamedDependency
 from redis import Redis
 from redis.exceptions import RedisError
 
-from api.errors import REDIS_RETRY_AFTER_S, error_response
-from api.openapi import errors
+from examgen.api.openapi import errors
+from examgen.web.errors import REDIS_RETRY_AFTER_S, error_response
 
 
 @get("/healthz", tags=["health"], summary="200 while the process runs")

@@ -19,7 +19,7 @@ from litestar.types import Message, Scope
 from redis import Redis
 from redis.exceptions import RedisError
 
-from worker import keys
+from examgen.core import keys
 
 log = logging.getLogger("examgen.api")
 

@@ -21,12 +21,12 @@ from prometheus_client.registry import Collector
 from redis import Redis
 from rq.utils import as_text
 
-from api.auth import require_admin
-from api.httpstats import parse_field
-from api.openapi import errors
-from api.tokens import Caller
-from worker import keys, stats
-from worker.settings import get_settings
+from examgen.api.httpstats import parse_field
+from examgen.api.openapi import errors
+from examgen.core import keys
+from examgen.services import status as queue_status
+from examgen.services.tokens import Caller
+from examgen.web.auth import require_admin
 
 EXPOSITION_TYPE = "text/plain; version=0.0.4"
 # (metric name after "examgen_", key of /queue/status, help): the same numbers under the same names.
@@ -48,7 +48,7 @@ class ExamgenCollector(Collector):
         self.redis = redis
 
     def collect(self) -> Iterator[Metric]:
-        status = stats.read_status(self.redis, keys.queue, get_settings().queue.max_concurrent_jobs).as_json()
+        status = queue_status.read(self.redis).as_json()
         for name, key, help_text in GAUGES:
             yield GaugeMetricFamily(f"examgen_{name}", help_text, value=float(status[key]))
         # A reset of the totals looks like a counter reset to Prometheus, which rate() handles.

@@ -1,7 +1,8 @@
-"""GET /queue/status: the seed's eight numbers and more, as JSON or as an htmx fragment.
+"""GET /queue/status: the seed's eight numbers and more, as JSON or (for htmx) as the dashboard's fragment.
 
 The most polled read of the API (dashboards, autoscalers, clients waiting): with a bearer token it
-checks the token and reads every number in one Redis round trip, on the event loop.
+checks the token and reads every number in one Redis round trip, on the event loop. The HTML comes
+from whatever registered itself as the status fragments (the dashboard, see examgen.web.fragments).
 """
 
 from __future__ import annotations
@@ -11,22 +12,26 @@ from typing import Any
 import anyio
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.response import Template
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 from redis.exceptions import RedisError
 
-from api import tokens
-from api.auth import bearer_token, require_admin, resolve_caller, unknown_token
-from api.openapi import errors
-from api.tokens import Caller
-from dashboard.fragments import status_fragment, unavailable_fragment
-from worker import keys, stats
-from worker.settings import get_settings
+from examgen.api.openapi import errors
+from examgen.core import keys, stats
+from examgen.services import status as queue_status_service
+from examgen.services import tokens
+from examgen.services.tokens import Caller
+from examgen.web.auth import bearer_token, require_admin, resolve_caller, unknown_token
+from examgen.web.errors import on_redis_error
+from examgen.web.fragments import is_htmx, registered
 
 
-def read(redis: Redis) -> stats.QueueStatus:
-    return stats.read_status(redis, keys.queue, get_settings().queue.max_concurrent_jobs)
+def on_status_redis_error(request: Request[Any, Any, Any], exc: RedisError) -> Response[Any]:
+    # htmx swaps only 2xx: while Redis is down its polls get a "Redis unavailable" fragment (200).
+    fragments = registered(request)
+    if fragments is not None and is_htmx(request):
+        return fragments.unavailable(request, exc)
+    return on_redis_error(request, exc)
 
 
 @get(
@@ -34,24 +39,23 @@ def read(redis: Redis) -> stats.QueueStatus:
     tags=["queue"],
     summary="Queue statistics (HTML fragment for htmx)",
     responses=errors(401, 503),
-    # htmx swaps only 2xx: while Redis is down its polls get a "Redis unavailable" fragment (200).
-    exception_handlers={RedisError: unavailable_fragment},
+    exception_handlers={RedisError: on_status_redis_error},
 )
 async def queue_status(
     request: Request[Any, Any, Any], redis: NamedDependency[Redis], aredis: NamedDependency[AsyncRedis]
-) -> Response[Any] | Template:
+) -> Response[Any]:
     token = bearer_token(request)
     if token is not None:
-        cap = get_settings().queue.max_concurrent_jobs
-        status, record = await stats.read_status_for(aredis, keys.queue, cap, tokens.digest(token))
+        status, record = await queue_status_service.read_with_token(aredis, tokens.digest(token))
         if record is None and not tokens.is_env_admin(token):
             raise unknown_token()
     else:
         # The dashboard's polls carry an admin session instead: one every 2 s, the general path.
         await anyio.to_thread.run_sync(resolve_caller, request, redis)
-        status = await anyio.to_thread.run_sync(read, redis)
-    if request.headers.get("hx-request") == "true":
-        return await anyio.to_thread.run_sync(status_fragment, redis, status)
+        status = await anyio.to_thread.run_sync(queue_status_service.read, redis)
+    fragments = registered(request)
+    if fragments is not None and is_htmx(request):
+        return await anyio.to_thread.run_sync(fragments.render, redis, status)
     return Response(status.as_json())
 
 
@@ -66,4 +70,4 @@ async def queue_status(
 def reset_stats(caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> dict[str, Any]:
     require_admin(caller)
     stats.reset(redis, keys.queue)
-    return read(redis).as_json()
+    return queue_status_service.read(redis).as_json()

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bench import load
 from bench.common import Context, Plan
-from bench.procs import private_redis
 from bench.report import Report, write
+from examgen.testing import private_redis
 
 MEASUREMENTS = ("submit", "commands", "jobs", "status", "textbook", "generator")
 
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="examgen-bench-") as tmp, private_redis(Path(tmp) / "redis") as redis:
         # The bench process itself enqueues (backlogs): point its settings at the private server.
         os.environ["REDIS_URL"] = redis.url
-        from worker.settings import get_settings
+        from examgen.core.settings import get_settings
 
         get_settings.cache_clear()
         logs = Path(tmp) / "logs"

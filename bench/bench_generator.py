@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from worker.generator import ExamOptions, generate_exam, pipeline  # noqa: E402
-from worker.generator.extract import read_pages  # noqa: E402
+from examgen.generator import ExamOptions, generate_exam, pipeline  # noqa: E402
+from examgen.generator.extract import read_pages  # noqa: E402
 
-DEFAULT_PDF = ROOT.parent / "shared" / "pdfs" / "GeoTopo-komprimiert.pdf"
+DEFAULT_PDF = ROOT / "tests" / "data" / "pdfs" / "GeoTopo-komprimiert.pdf"
 
 
 def pypdf_only(data: bytes) -> float:

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_pdf_engines.py [--runs 3] [--pdfs DIR] [--questions 12]
 
-For every PDF in /work/shared/pdfs (or --pdfs) it extracts per-page text with both engines through
-worker/generator/extract.py's own read_pages (pypdf: the production path with its hostile-file
+For every PDF in tests/data/pdfs (or --pdfs) it extracts per-page text with both engines through
+examgen/generator/extract.py's own read_pages (pypdf: the production path with its hostile-file
 guards; pdfium: the optional engine, EXAMGEN_PDF_ENGINE=pdfium), and prints:
 
 * the median wall time of N runs per engine (interleaved, so a noisy neighbour on this shared
@@ -43,11 +43,11 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.generator import ExamOptions, PdfProblem, generate_exam, pipeline  # noqa: E402
-from worker.generator.chars import normalize_line  # noqa: E402
-from worker.generator.extract import RawPdf, pdfium_risk, read_pages  # noqa: E402
+from examgen.generator import ExamOptions, PdfProblem, generate_exam, pipeline  # noqa: E402
+from examgen.generator.chars import normalize_line  # noqa: E402
+from examgen.generator.extract import RawPdf, pdfium_risk, read_pages  # noqa: E402
 
-DEFAULT_PDFS = ROOT.parent / "shared" / "pdfs"
+DEFAULT_PDFS = ROOT / "tests" / "data" / "pdfs"
 ENGINES = ("pypdf", "pdfium")
 MAX_PAGES = 10_000
 _WORD = re.compile(r"[^\W\d_]{2,}")

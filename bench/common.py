@@ -10,9 +10,11 @@ from pathlib import Path
 
 from redis import Redis
 
-from bench.procs import ROOT, RedisServer
+from bench.procs import ROOT
+from examgen.core.jobstates import MAKE_EXAM
+from examgen.testing import RedisServer
 
-PDFS = ROOT.parent / "shared" / "pdfs"
+PDFS = ROOT / "tests" / "data" / "pdfs"
 # A one-page text PDF of about 11 kB: the "small PDF" of the submission figures.
 SMALL_PDF = PDFS / "crazyones.pdf"
 TEXTBOOK_PDF = PDFS / "GeoTopo-komprimiert.pdf"
@@ -95,20 +97,20 @@ def multipart_pdf(data: bytes, filename: str = "small.pdf") -> tuple[bytes, str]
 
 def create_token(connection: Redis, name: str = BENCH_TOKEN_NAME) -> str:
     """An ordinary (non-admin) API token, as a client would use."""
-    from api import tokens
+    from examgen.services import tokens
 
     return tokens.create(connection, name, admin=False)
 
 
 def fill_backlog(connection: Redis, count: int, upload: bytes) -> float:
     """Queue `count` real exam jobs of another owner, as users would have; returns the seconds it took."""
-    from worker.enqueue import enqueue
+    from examgen.core.enqueue import enqueue
 
     started = time.perf_counter()
     for _ in range(count):
         enqueue(
             connection,
-            "worker.task.make_exam",
+            MAKE_EXAM,
             args=({},),
             meta={"owner": "backlog", "filename": "backlog.pdf", "progress": 0},
             owner="backlog",

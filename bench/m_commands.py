@@ -26,9 +26,10 @@ from rq import Queue
 from bench import jobs
 from bench.common import SMALL_PDF, Context, create_token, multipart_pdf
 from bench.jobs import noop
-from bench.procs import BenchError, Proc, bench_env, start_examgen_pool, start_rq_worker, start_web
+from bench.procs import BenchError, bench_env, start_examgen_pool, start_rq_worker, start_web
 from bench.report import Figure, Report, count
-from worker import lua
+from examgen.core import lua
+from examgen.testing import Proc
 
 STOP = "bench:monitor-stop"
 PLAIN_QUEUE = "bench-plain"
@@ -145,7 +146,7 @@ def _burst(ctx: Context, pool: Proc) -> None:
 
 def job_commands(ctx: Context) -> tuple[tuple[tuple[float, float], tuple[float, float]], tuple[Any, Any]]:
     """Per job start and end: examgen's burst worker, then RQ's `rq worker --burst`, same jobs."""
-    from worker.enqueue import enqueue
+    from examgen.core.enqueue import enqueue
 
     samples = ctx.plan.command_samples
     connection = ctx.fresh()

@@ -19,19 +19,10 @@ from rq import Queue, Worker
 from rq.registry import FinishedJobRegistry
 
 from bench.common import Context
-from bench.procs import (
-    BenchError,
-    Proc,
-    bench_env,
-    children,
-    cpu_seconds,
-    peak_rss_mb,
-    start_examgen_pool,
-    start_rq_pool,
-    wait_until,
-)
+from bench.procs import BenchError, bench_env, cpu_seconds, peak_rss_mb, start_examgen_pool, start_rq_pool
 from bench.report import Figure, Report, mib, ms, per_s
-from worker import keys
+from examgen.core import keys
+from examgen.testing import Proc, children, wait_until
 
 CAP = 5
 PLAIN_QUEUE = "bench-plain"
@@ -96,7 +87,7 @@ def _worker_peak_rss(pool: Proc) -> float:
 
 
 def examgen_rate(ctx: Context, rss: list[float]) -> Run:
-    from worker.enqueue import enqueue
+    from examgen.core.enqueue import enqueue
 
     connection = ctx.fresh()
     env = bench_env(ctx.redis.url, MAX_CONCURRENT_JOBS=str(CAP))

@@ -17,9 +17,10 @@ from rq import Queue
 from bench import load
 from bench.common import SMALL_PDF, Context, create_token, fill_backlog, multipart_pdf
 from bench.jobs import noop
-from bench.procs import BenchError, bench_env, descendants, peak_rss_mb, start_web
+from bench.procs import BenchError, bench_env, peak_rss_mb, start_web
 from bench.report import Figure, Growth, Report, mib, per_s
-from worker import keys
+from examgen.core import keys
+from examgen.testing import descendants
 
 WARMUP_REQUESTS = 20
 

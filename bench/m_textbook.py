@@ -21,8 +21,9 @@ from pypdf import PdfReader, PdfWriter
 from redis import Redis
 
 from bench.common import TEXTBOOK_PDF, Context, create_token
-from bench.procs import BenchError, Proc, bench_env, children, peak_rss_mb, start_examgen_pool, start_web, wait_until
+from bench.procs import BenchError, bench_env, peak_rss_mb, start_examgen_pool, start_web
 from bench.report import Figure, Growth, Report, mib, ms, seconds
+from examgen.testing import Proc, children, wait_until
 
 JOB_TIMEOUT_S = 300
 

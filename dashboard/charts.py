@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from worker.stats import MinutePoint
+from examgen.core.stats import MinutePoint
 
 WIDTH = 600
 HEIGHT = 150

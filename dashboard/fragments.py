@@ -17,20 +17,17 @@ from litestar.response import Template
 from redis import Redis
 from redis.exceptions import RedisError
 
-from api.auth import require_admin
-from api.errors import on_redis_error
-from api.tokens import Caller
-from dashboard import charts, format
-from worker import keys, stats
-from worker.settings import get_settings
+from examgen.core import stats
+from examgen.dashboard import charts, format
+from examgen.services import status as queue_status
+from examgen.services.tokens import Caller
+from examgen.web.auth import require_admin
+from examgen.web.errors import on_redis_error
+from examgen.web.fragments import StatusFragments, is_htmx
 
 log = logging.getLogger("examgen.dashboard")
 # Throughput is averaged over this many minutes (the current, partial one included).
 THROUGHPUT_MINUTES = 5
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def status_context(redis: Redis, status: stats.QueueStatus) -> dict[str, Any]:
@@ -74,7 +71,7 @@ def unavailable_fragment(request: Request[Any, Any, Any], exc: RedisError) -> Re
 
 def charts_context(redis: Redis, range_name: str) -> dict[str, Any]:
     minutes = charts.RANGES[range_name][0]
-    cap = stats.read_status(redis, keys.queue, get_settings().queue.max_concurrent_jobs).max_concurrent
+    cap = queue_status.read(redis).max_concurrent
     built = charts.build(stats.read_history(redis, minutes), range_name, cap)
     return {"charts": built, "range": range_name, "geometry": charts}
 
@@ -87,3 +84,7 @@ def charts_fragment(
     require_admin(caller)
     range_name = range if range in charts.RANGES else "hour"
     return Template(template_name="_charts.html", context=charts_context(redis, range_name))
+
+
+STATUS_FRAGMENTS = StatusFragments(render=status_fragment, unavailable=unavailable_fragment)
+"""What the application registers so that GET /queue/status answers htmx with this HTML."""

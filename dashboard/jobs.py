@@ -19,14 +19,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from redis import Redis
 
-from api import jobview
-from api.auth import require_admin
-from api.jobs import cancel, owned_job
-from api.tokens import Caller
-from dashboard import format
-from dashboard.fragments import is_htmx
-from dashboard.sessions import Session, csrf_ok, load_session
-from worker import keys
+from examgen.core import keys
+from examgen.core.jobstates import is_exam_job
+from examgen.dashboard import format
+from examgen.services import jobview
+from examgen.services.jobs import cancel, owned_job
+from examgen.services.sessions import Session, csrf_ok, load_session
+from examgen.services.tokens import Caller
+from examgen.web.auth import require_admin
+from examgen.web.fragments import is_htmx
 
 RECENT_JOBS = 20
 CANCELABLE = ("queued", "started")
@@ -49,7 +50,7 @@ def recent_rows(redis: Redis, limit: int = RECENT_JOBS) -> list[dict[str, Any]]:
                 "wait": format.duration(view["estimated_wait_time"]),
                 "rerun_as": meta.get("rerun_as"),
                 "can_cancel": view["status"] in CANCELABLE,
-                "can_rerun": view["status"] == "failed" and job.func_name == "worker.task.make_exam",
+                "can_rerun": view["status"] == "failed" and is_exam_job(job.func_name),
             }
         )
     return rows

@@ -13,13 +13,12 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from redis import Redis
 
-from api import tokens
-from dashboard import sessions
-from dashboard.charts import RANGES
-from dashboard.fragments import charts_context, status_context
-from dashboard.jobs import acting_session, jobs_context
-from worker import keys, stats
-from worker.settings import get_settings
+from examgen.core import keys
+from examgen.dashboard.charts import RANGES
+from examgen.dashboard.fragments import charts_context, status_context
+from examgen.dashboard.jobs import acting_session, jobs_context
+from examgen.services import sessions, tokens
+from examgen.services import status as queue_status
 
 # Where a login may send the browser next: our own pages only, never another host.
 _SAFE_NEXT = re.compile(r"^/(dashboard|rq)(/[A-Za-z0-9_./?=&#%-]*)?$")
@@ -39,7 +38,7 @@ def _dashboard(request: Request[Any, Any, Any], redis: Redis) -> Response[Any]:
     session = sessions.load_session(request, redis)
     if session is None:
         return login_redirect(request)
-    status = stats.read_status(redis, keys.queue, get_settings().queue.max_concurrent_jobs)
+    status = queue_status.read(redis)
     context = {
         **status_context(redis, status),
         **charts_context(redis, "hour"),

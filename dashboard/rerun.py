@@ -18,14 +18,15 @@ from litestar.response import Redirect, Template
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from api import jobview
-from api.jobs import PDF_HEADER_WINDOW, PDF_MAGIC, owned_job, submit
-from api.options import clean_filename
-from api.tokens import Caller
-from dashboard.jobs import acting_session
-from dashboard.sessions import Session, load_session
-from worker import keys
-from worker.settings import get_settings
+from examgen.core import keys
+from examgen.core.jobstates import is_exam_job
+from examgen.core.settings import get_settings
+from examgen.dashboard.jobs import acting_session
+from examgen.services import jobview
+from examgen.services.jobs import check_upload, owned_job, submit
+from examgen.services.options import clean_filename
+from examgen.services.sessions import Session, load_session
+from examgen.services.tokens import Caller
 
 
 def _page(job: Job, redis: Redis, session: Session, message: str = "", status: int = 200) -> Template:
@@ -37,7 +38,7 @@ def _page(job: Job, redis: Redis, session: Session, message: str = "", status: i
         "owner": meta.get("owner") or session.caller.name,
         "options": {k: ", ".join(v) if isinstance(v, list | tuple) else v for k, v in options.items()},
         "stored": bool(redis.exists(keys.upload(job.id))),
-        "rerunnable": view["status"] == "failed" and job.func_name == "worker.task.make_exam",
+        "rerunnable": view["status"] == "failed" and is_exam_job(job.func_name),
         "rerun_as": meta.get("rerun_as"),
         "csrf": session.csrf,
         "caller": session.caller,
@@ -67,7 +68,7 @@ def _rerun(
 ) -> Response[Any]:
     session = acting_session(request, redis, form.get("csrf"))
     job = owned_job(redis, session.caller, job_id)
-    if job.get_status() != JobStatus.FAILED or job.func_name != "worker.task.make_exam":
+    if job.get_status() != JobStatus.FAILED or not is_exam_job(job.func_name):
         return _page(job, redis, session, "Only a failed exam job can be re-run.", 409)
     upload = form.get("file")
     filename = clean_filename(upload.filename) if isinstance(upload, UploadFile) and data else None
@@ -77,12 +78,10 @@ def _rerun(
         filename = str((job.meta or {}).get("filename") or "upload.pdf")
     if not data:
         return _page(job, redis, session, "Re-run needs the file again: choose the PDF.", 400)
-    if len(data) > get_settings().upload.max_upload_bytes:
-        return _page(
-            job, redis, session, f"The file is over the limit of {get_settings().upload.max_upload_mb} MB.", 413
-        )
-    if PDF_MAGIC not in data[:PDF_HEADER_WINDOW]:
-        return _page(job, redis, session, "The file is not a PDF (it does not start with %PDF-).", 415)
+    try:
+        check_upload(data)
+    except HTTPException as refused:
+        return _page(job, redis, session, refused.detail, refused.status_code)
     owner = str((job.meta or {}).get("owner") or session.caller.name)
     options = dict(job.args[0]) if job.args and isinstance(job.args[0], dict) else {}
     try:

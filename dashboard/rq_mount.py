@@ -24,8 +24,8 @@ from litestar import Request, asgi
 from litestar.types import Receive, Scope, Send
 from redis import Redis
 
-from dashboard.sessions import load_session
-from worker.settings import get_settings
+from examgen.core.settings import get_settings
+from examgen.services.sessions import load_session
 
 MOUNT = "/rq"
 SAFE_METHODS = ("GET", "HEAD")

@@ -11,12 +11,15 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 from redis.exceptions import RedisError
 
-from dashboard import fragments, jobs, pages, rerun
-from dashboard.rq_mount import rq_mount
+from examgen.dashboard import fragments, jobs, pages, rerun
+from examgen.dashboard.rq_mount import rq_mount
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-# htmx comes from npm (dashboard/package.json, installed by `make`), never from a CDN.
+TEMPLATES = HERE / "templates"
+# htmx comes from npm (dashboard/package.json), never from a CDN: a built package carries the copy
+# that setup.py put into vendor/ at build time; a checkout serves it from node_modules (`make`).
+HTMX_VENDOR = HERE / "vendor"
 HTMX_DIST = HERE / "node_modules" / "htmx.org" / "dist"
 log = logging.getLogger("examgen.dashboard")
 
@@ -42,7 +45,8 @@ def secure_headers(response: Response[Any]) -> Response[Any]:
 
 def route_handlers() -> list[Any]:
     """What create_app registers for the dashboard."""
-    if not (HTMX_DIST / "htmx.min.js").is_file():
+    htmx_dir = HTMX_VENDOR if (HTMX_VENDOR / "htmx.min.js").is_file() else HTMX_DIST
+    if not (htmx_dir / "htmx.min.js").is_file():
         log.warning("htmx is not installed (run `make` or `cd dashboard && npm ci`): the dashboard will not refresh")
     dashboard = Router(
         path="/",
@@ -63,7 +67,7 @@ def route_handlers() -> list[Any]:
     )
     static = create_static_files_router(
         path="/static",
-        directories=[STATIC, HTMX_DIST],
+        directories=[STATIC, htmx_dir],
         cache_control=CacheControlHeader(max_age=3600),
     )
     return [dashboard, static, rq_mount()]

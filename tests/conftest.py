@@ -11,9 +11,9 @@ import httpx
 import pytest
 from redis import Redis
 
-from api import tokens
+from examgen.core.settings import get_settings
+from examgen.services import tokens
 from tests.support import BIN, Proc, RedisServer, Stack, examgen_env, free_port, procfile_commands, wait_until
-from worker.settings import get_settings
 
 
 @pytest.fixture(scope="session")

@@ -45,11 +45,13 @@ def decompression_bomb(inflated_mb: int = 200) -> bytes:
 
 def reference_loop() -> bytes:
     """A page tree whose Kids point back at itself."""
-    return assemble([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        b"<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R /Count 1 >>",
-    ])
+    return assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R /Count 1 >>",
+        ]
+    )
 
 
 def deep_nesting(depth: int = 50_000) -> bytes:

@@ -1,138 +1,32 @@
-"""Helpers shared by the tests: private redis-server processes, examgen processes, waiting."""
+"""What the tests add to the shared process harness (examgen.testing): the repo's paths and PDFs,
+the test environment, a running stack of web + workers."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
-import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-from redis import Redis
-from redis.exceptions import RedisError
+
+from examgen import testing as harness
+from examgen.testing import EXAMGEN, RedisServer, free_port, wait_until
+
+__all__ = ["EXAMGEN", "PDFS", "ROOT", "Proc", "RedisServer", "Stack", "examgen_env", "free_port", "wait_until"]
 
 ROOT = Path(__file__).resolve().parent.parent
-PDFS = Path(os.environ.get("EXAMGEN_PDFS", ROOT.parent / "shared" / "pdfs"))
-EXAMGEN = str(Path(sys.executable).with_name("examgen"))
-BIN = str(Path(sys.executable).parent)
+# Real PDFs made by others with real tools, copied into the repository (tests/data/README.md).
+PDFS = ROOT / "tests" / "data" / "pdfs"
+BIN = str(harness.BIN)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_until(predicate: Callable[[], Any], timeout_s: float, interval_s: float = 0.1, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what or predicate}")
-        time.sleep(interval_s)
-
-
-class RedisServer:
-    """A redis-server of the test's own on a free port, which a test may stop and restart."""
-
-    def __init__(self, data_dir: Path, *, appendonly: bool = False, extra: list[str] | None = None) -> None:
-        self.port = free_port()
-        self.data_dir = data_dir
-        self.appendonly = appendonly
-        self.extra = extra or []
-        self.process: subprocess.Popen[bytes] | None = None
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is needed for the tests (.ci/run installs it)"
-        self.binary = binary
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = [
-            self.binary,
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            str(self.data_dir),
-            "--appendonly",
-            "yes" if self.appendonly else "no",
-            "--appendfsync",
-            "always",
-            *self.extra,
-        ]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(self.answers, 10, what=f"redis-server on {self.port}")
-
-    def answers(self) -> bool:
-        try:
-            return bool(Redis(port=self.port, socket_connect_timeout=0.5).ping())
-        except RedisError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-class Proc:
-    """An examgen process started like the Procfile starts it, in its own process group."""
+class Proc(harness.Proc):
+    """An examgen process started like the Procfile starts it, from the repository's root."""
 
     def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.popen = subprocess.Popen(
-            args, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def signal_group(self, sig: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, sig)
-
-    def stop(self, timeout_s: float = 60) -> int:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                self.signal_group(signal.SIGKILL)
-                self.popen.wait(timeout=10)
-        self.signal_group(signal.SIGKILL)  # nothing of the group may outlive a test
-        self.log.close()
-        return self.popen.returncode
-
-    def output(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
+        super().__init__(args, env, log_path, cwd=ROOT)
 
 
 def examgen_env(redis_url: str, **overrides: str) -> dict[str, str]:
@@ -142,23 +36,12 @@ def examgen_env(redis_url: str, **overrides: str) -> dict[str, str]:
     return env
 
 
-def start_web(env: dict[str, str], tmp: Path) -> tuple[Proc, str]:
-    port = free_port()
-    proc = Proc([EXAMGEN, "web"], {**env, "PORT": str(port), "EXAMGEN_HOST": "127.0.0.1"}, tmp / f"web-{port}.log")
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_until(up, 30, what="examgen web")
-    return proc, base
+def start_web(env: dict[str, str], tmp: Path) -> tuple[harness.Proc, str]:
+    return harness.start_web(env, tmp, cwd=ROOT)
 
 
-def start_pool(env: dict[str, str], tmp: Path, n: int, *extra: str, name: str = "pool") -> Proc:
-    return Proc([EXAMGEN, "worker", "-n", str(n), *extra], env, tmp / f"{name}-{time.monotonic_ns()}.log")
+def start_pool(env: dict[str, str], tmp: Path, n: int, *extra: str, name: str = "pool") -> harness.Proc:
+    return harness.start_pool(env, tmp, n, *extra, name=name, cwd=ROOT)
 
 
 def run_burst(env: dict[str, str], n: int = 2, timeout_s: float = 180) -> subprocess.CompletedProcess[str]:
@@ -173,7 +56,7 @@ def run_burst(env: dict[str, str], n: int = 2, timeout_s: float = 180) -> subpro
 
 
 class Stack:
-    def __init__(self, base: str, token: str, procs: dict[str, Proc]) -> None:
+    def __init__(self, base: str, token: str, procs: dict[str, harness.Proc]) -> None:
         self.base = base
         self.token = token
         self.procs = procs

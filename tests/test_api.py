@@ -8,10 +8,10 @@ import pytest
 from litestar.testing import TestClient
 from redis import Redis
 
-from api import tokens
-from api.app import create_app
+from examgen.app import create_app
+from examgen.core import keys
+from examgen.services import tokens
 from tests.support import PDFS
-from worker import keys
 
 SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
 
@@ -114,7 +114,7 @@ def test_admin_sees_every_job(client: TestClient, redis: Redis, alice: str) -> N
 
 
 def test_env_admin_token(client: TestClient, monkeypatch: pytest.MonkeyPatch, alice: str) -> None:  # type: ignore[type-arg]
-    from worker.settings import get_settings
+    from examgen.core.settings import get_settings
 
     monkeypatch.setenv("EXAMGEN_ADMIN_TOKEN", "s3cret-admin-token-for-tests")
     get_settings.cache_clear()
@@ -141,7 +141,7 @@ def test_non_pdf_is_415(client: TestClient, alice: str, redis: Redis, data: byte
 
 
 def test_over_the_size_limit_is_413(client: TestClient, alice: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[type-arg]
-    from worker.settings import get_settings
+    from examgen.core.settings import get_settings
 
     monkeypatch.setenv("EXAMGEN_MAX_UPLOAD_MB", "1")
     get_settings.cache_clear()
@@ -194,7 +194,7 @@ def test_exam_is_409_until_the_job_finishes(client: TestClient, alice: str) -> N
 
 
 def test_per_token_quota_is_429(client: TestClient, alice: str, bob: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[type-arg]
-    from worker.settings import get_settings
+    from examgen.core.settings import get_settings
 
     monkeypatch.setenv("EXAMGEN_MAX_QUEUED_PER_TOKEN", "2")
     get_settings.cache_clear()
@@ -239,7 +239,7 @@ def test_redis_down_is_503_with_retry_after(redis_server, alice: str) -> None:  
 
 
 def test_clean_filename_and_options() -> None:
-    from api.options import clean_filename, parse_options
+    from examgen.services.options import clean_filename, parse_options
 
     assert clean_filename("..\\..\\a\x00b\x1b.pdf") == "ab.pdf"
     assert clean_filename("") == "upload.pdf"
@@ -264,7 +264,7 @@ def test_queue_status_checks_the_token_in_its_single_read(
     redis: Redis,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from worker.settings import get_settings
+    from examgen.core.settings import get_settings
 
     upload(client, alice)
     status = client.get("/queue/status", headers=auth(alice)).json()

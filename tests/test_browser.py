@@ -21,8 +21,11 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from redis import Redis
 
-from api import tokens
+from examgen.services import tokens
 from tests.support import PDFS, Proc, RedisServer, examgen_env, start_pool, start_web, wait_until
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]

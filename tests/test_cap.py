@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from redis import Redis
 
+from examgen.core import keys, stats
+from examgen.core.enqueue import enqueue
 from tests import testjobs
 from tests.support import examgen_env, start_pool, wait_until
-from worker import keys, stats
-from worker.enqueue import enqueue
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 CAP = 5
 JOBS = 100

@@ -7,13 +7,17 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from redis import Redis
 from rq.job import Job
 
-from api import tokens
+from examgen.core import keys, stats
+from examgen.core.enqueue import enqueue
+from examgen.services import tokens
 from tests.support import EXAMGEN, ROOT, examgen_env, start_pool, wait_until
-from worker import keys, stats
-from worker.enqueue import enqueue
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 def examgen(redis_url: str, *args: str) -> subprocess.CompletedProcess[str]:

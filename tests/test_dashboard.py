@@ -11,13 +11,16 @@ from litestar.testing import TestClient
 from redis import Redis
 from rq.job import Job
 
-from api import tokens
-from api.app import create_app
-from dashboard import charts
+from examgen.app import create_app
+from examgen.core.settings import get_settings
+from examgen.core.stats import MinutePoint
+from examgen.dashboard import charts
+from examgen.services import tokens
 from tests.support import PDFS, RedisServer, examgen_env, run_burst
 from tests.test_dashboard_auth import HX, SEED_KEYS, Client, auth, login, page_csrf, stats_in
-from worker.settings import get_settings
-from worker.stats import MinutePoint
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
 SCANNED_PDF = (PDFS / "imagemagick-images.pdf").read_bytes()

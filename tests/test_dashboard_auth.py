@@ -11,9 +11,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from redis import Redis
 
-from api import tokens
-from api.app import create_app
-from worker.enqueue import enqueue
+from examgen.app import create_app
+from examgen.core.enqueue import enqueue
+from examgen.services import tokens
 
 SEED_KEYS = (
     "queue_size",

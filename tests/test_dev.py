@@ -6,11 +6,15 @@ import signal
 from pathlib import Path
 
 import httpx
+import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 
+from examgen.core import keys, stats
 from tests.support import EXAMGEN, Proc, examgen_env, free_port, wait_until
-from worker import keys, stats
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 def test_dev_starts_redis_web_and_workers_and_ctrl_c_stops_all(tmp: Path) -> None:

@@ -10,6 +10,9 @@ import pytest
 
 from tests.support import Stack
 
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
+
 
 def test_an_english_pdf_becomes_an_exam_in_every_format(stack: Stack) -> None:
     view = stack.submit("pdflatex-4-pages.pdf", num_questions="6", title="Filler & <friends>")

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
 from redis import Redis
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from api import tokens
-from api.app import create_app
+from examgen.app import create_app
+from examgen.services import tokens
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 EXAMPLES = int(os.environ.get("EXAMGEN_FUZZ_EXAMPLES", "20"))
 

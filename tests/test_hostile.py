@@ -10,6 +10,9 @@ import pytest
 from tests import hostile_pdfs
 from tests.support import PDFS, Stack
 
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
+
 SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
 
 CASES: dict[str, tuple[Callable[[], bytes], str]] = {

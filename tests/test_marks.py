@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from worker import keys, slots, stats
-from worker.enqueue import enqueue
+from examgen.core import keys, slots, stats
+from examgen.core.enqueue import enqueue
 
 CAP = 3
 operations = st.lists(st.sampled_from(["enqueue", "start", "end_ok", "end_fail"]), min_size=1, max_size=60)

@@ -12,11 +12,15 @@ from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from api import httpstats, tokens
-from api.app import create_app
+from examgen.api import httpstats
+from examgen.app import create_app
+from examgen.core import keys
+from examgen.core.enqueue import enqueue
+from examgen.services import tokens
 from tests.support import examgen_env, free_port, run_burst, wait_until
-from worker import keys
-from worker.enqueue import enqueue
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 def auth(token: str) -> dict[str, str]:

@@ -10,19 +10,17 @@ from configparser import ConfigParser
 
 import pytest
 
+from examgen.core import settings
+from examgen.core.settings import QueueSettings
+from examgen.worker import pool
 from tests.support import ROOT
-from worker import pool
-from worker.settings import QueueSettings
 
 INFRA = ROOT / "infra"
 UNITS = ("examgen-web.service", "examgen-worker.service")
 
 
 def settings_variables() -> set[str]:
-    source = (ROOT / "worker" / "settings.py").read_text()
-    return set(re.findall(r"""\b_[a-z]+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source)) | set(
-        re.findall(r"""environ(?:\.get)?[\[(]\s*["']([A-Z][A-Z0-9_]*)["']""", source)
-    )
+    return set(settings.variables())
 
 
 def env_example() -> dict[str, str]:
@@ -109,3 +107,10 @@ def test_redis_conf_is_durable_local_and_never_evicts() -> None:
     assert conf["appendonly"] == "yes" and conf["appendfsync"] == "everysec"
     assert conf["maxmemory-policy"] == "noeviction" and conf["bind"].startswith("127.0.0.1")
     assert "requirepass" in (INFRA / "redis.conf").read_text()
+
+
+def test_the_contract_and_the_readme_name_every_setting() -> None:
+    contract = (ROOT / "docs" / "contract.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert [v for v in settings.variables() if f"`{v}`" not in contract] == []
+    assert [v for v in settings.variables() if f"`{v}`" not in readme] == []

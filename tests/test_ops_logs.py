@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from redis import Redis
 
-from api import tokens
+from examgen.services import tokens
 from tests.support import PDFS, examgen_env, start_pool, start_web, wait_until
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 PDF = "pdflatex-4-pages.pdf"
 

@@ -6,12 +6,16 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from redis import Redis
 from rq.job import Job
 
+from examgen.core import keys, stats
+from examgen.core.enqueue import enqueue
 from tests.support import EXAMGEN, ROOT, RedisServer, examgen_env, free_port, run_burst, start_pool, wait_until
-from worker import keys, stats
-from worker.enqueue import enqueue
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 def check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -85,3 +89,14 @@ def test_check_warns_about_an_evicting_redis(tmp: Path) -> None:
         assert done.returncode == 0 and "allkeys-lru may evict" in done.stderr
     finally:
         server.stop()
+
+
+def test_a_job_queued_under_the_old_import_path_still_runs(redis: Redis, redis_url: str) -> None:
+    # Before the one `examgen` package, RQ stored the job function as worker.task.make_exam.
+    pdf = (ROOT / "tests" / "data" / "pdfs" / "pdflatex-4-pages.pdf").read_bytes()
+    options = {"num_questions": 3, "types": ["mcq"], "title": None, "language": "auto"}
+    job = enqueue(redis, "worker.task.make_exam", args=(options,), meta={"filename": "old.pdf"}, upload=pdf)[0]
+    done = run_burst(examgen_env(redis_url, MAX_CONCURRENT_JOBS="1"), n=1)
+    assert done.returncode == 0, done.stderr
+    assert Job.fetch(job.id, connection=redis).get_status() == "finished", done.stderr
+    assert redis.get(keys.exam(job.id)) is not None

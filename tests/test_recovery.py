@@ -11,10 +11,13 @@ import pytest
 from redis import Redis
 from rq.job import Job
 
+from examgen.core import keys, stats
+from examgen.core.enqueue import enqueue
 from tests import testjobs
 from tests.support import Proc, examgen_env, start_pool, wait_until
-from worker import keys, stats
-from worker.enqueue import enqueue
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 LEASE_S = 6
 

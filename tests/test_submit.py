@@ -13,8 +13,11 @@ import httpx
 import pytest
 from redis import Redis
 
-from api import tokens
+from examgen.services import tokens
 from tests.support import EXAMGEN, PDFS, ROOT, Proc, examgen_env, free_port, start_pool, start_web
+
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 @dataclass

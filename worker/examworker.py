@@ -24,9 +24,11 @@ from rq.job import Job, JobStatus
 from rq.registry import CanceledJobRegistry
 from rq.worker import WorkerStatus
 
-from worker import failures, keys, lifeline, recovery, slots
-from worker.log import queue_line
-from worker.settings import get_settings
+from examgen.core import failures, keys, slots
+from examgen.core.jobstates import ENDED, LEGACY_FUNCS
+from examgen.core.log import queue_line
+from examgen.core.settings import get_settings
+from examgen.worker import lifeline, recovery
 
 # How often a busy worker looks at its horse: bounds how late a grace period is noticed.
 MONITOR_INTERVAL_S = 2
@@ -119,10 +121,12 @@ class ExamWorker(Worker):
             job = Job.fetch(job_id, connection=self.connection, serializer=self.serializer)
         except NoSuchJobError:
             job = None
-        if job is None or job.get_status(refresh=False) in recovery.ENDED:
+        if job is None or job.get_status(refresh=False) in ENDED:
             # Deleted or canceled while it waited: give the slot straight back.
             slots.release(self.connection, job_id, queue.key)
             return None
+        if job.func_name in LEGACY_FUNCS:
+            job.func_name = LEGACY_FUNCS[job.func_name]
         return job
 
     # -- the run and its end ------------------------------------------------------------------
@@ -150,10 +154,10 @@ class ExamWorker(Worker):
         self._released_job_id = job.id
         end = slots.release(self.connection, job.id, queue.key)
         if end.held:
-            if end.status in recovery.ENDED:
+            if end.status in ENDED:
                 self.connection.delete(keys.upload(job.id))
             seconds = end.duration_ms / 1000 if end.duration_ms is not None else None
-            event = end.status if end.status in recovery.ENDED else "released"
+            event = end.status if end.status in ENDED else "released"
             queue_line(event, job.id, end.levels.queued, end.levels.running, self.cap, seconds=seconds)
         return end
 

@@ -20,7 +20,7 @@ import time
 from redis import Redis
 from redis.exceptions import RedisError
 
-from worker import slots
+from examgen.core import slots
 
 log = logging.getLogger("examgen.lifeline")
 

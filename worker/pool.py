@@ -18,11 +18,12 @@ from types import FrameType
 
 from redis.exceptions import RedisError
 
-from worker import keys, lifeline, recovery, stats
-from worker.connection import connect
-from worker.enqueue import queue_for
-from worker.examworker import ExamWorker
-from worker.settings import get_settings
+from examgen.core import keys, stats
+from examgen.core.connection import connect
+from examgen.core.enqueue import queue_for
+from examgen.core.settings import get_settings
+from examgen.worker import lifeline, recovery
+from examgen.worker.examworker import ExamWorker
 
 log = logging.getLogger("examgen.pool")
 
@@ -179,8 +180,8 @@ def _preload_job_code() -> None:
     (pypdf, httpx and the rest, about 0.3 s of CPU) anew for every job (make bench).
     """
     try:
-        import worker.generator
-        import worker.task  # noqa: F401
+        import examgen.generator
+        import examgen.worker.task  # noqa: F401
     except Exception:
         # A broken import fails each job with its reason; the pool itself keeps running.
         log.exception("pool: could not preload the job code")

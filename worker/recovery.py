@@ -15,13 +15,12 @@ from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 
-from worker import failures, keys, slots, stats
-from worker.log import queue_line
-from worker.settings import get_settings
+from examgen.core import failures, keys, slots, stats
+from examgen.core.jobstates import ENDED
+from examgen.core.log import queue_line
+from examgen.core.settings import get_settings
 
 log = logging.getLogger("examgen.recovery")
-
-ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
 
 
 def count_attempt(connection: Redis, job_id: str) -> int:

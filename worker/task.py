@@ -8,8 +8,9 @@ from typing import Any
 from rq import get_current_job
 from rq.job import Job
 
-from worker import keys
-from worker.settings import get_settings
+from examgen.core import keys
+from examgen.core.settings import get_settings
+from examgen.generator import ExamOptions, LlmBackend, PdfProblem, generate_exam
 
 
 class JobProblem(Exception):
@@ -29,8 +30,15 @@ def _report_progress(job: Job) -> Any:
     return report
 
 
+def llm_backend() -> LlmBackend | None:
+    """The model of EXAMGEN_LLM_URL, if one is configured."""
+    settings = get_settings().llm
+    if not settings.url:
+        return None
+    return LlmBackend(settings.url, settings.model or "default", settings.api_key)
+
+
 def make_exam(options: dict[str, Any]) -> dict[str, Any]:
-    from worker.generator import ExamOptions, PdfProblem, generate_exam
 
     job = get_current_job()
     assert job is not None, "make_exam runs only inside an RQ job"
@@ -45,6 +53,8 @@ def make_exam(options: dict[str, Any]) -> dict[str, Any]:
             str(job.meta.get("filename", "upload.pdf")),
             ExamOptions(**options),
             max_pages=settings.upload.max_pages,
+            engine=settings.pdf.engine,
+            llm=llm_backend(),
             on_progress=_report_progress(job),
         )
     except PdfProblem as problem:

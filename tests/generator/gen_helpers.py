@@ -3,21 +3,20 @@ the generator extracts, and the checks every generated question must pass."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from chinese_fixture import build_pdf
 
-from worker.generator.extract import read_pages
-from worker.generator.layout import build_document
-from worker.generator.select import BLANK
+from examgen.generator.extract import read_pages
+from examgen.generator.layout import build_document
+from examgen.generator.select import BLANK
+from tests.support import PDFS
 
 
 def pdf_dir() -> Path:
-    configured = os.environ.get("EXAMGEN_PDFS")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2].parent / "shared" / "pdfs"
+    return PDFS
 
 
 @cache
@@ -32,7 +31,7 @@ def extracted_text(data: bytes) -> str:
 
 
 def assert_sound(exam: dict[str, Any], text: str, types: tuple[str, ...] = ("mcq", "cloze", "true_false")) -> None:
-    """Every rule of DESIGN.md for every question, with the question in the failure message."""
+    """Every rule of docs/contract.md for every question, with the question in the failure message."""
     assert set(exam) >= {"title", "language", "source", "generator", "questions"}
     assert set(exam["source"]) == {"filename", "pages", "sha256"}
     questions = exam["questions"]

@@ -7,8 +7,8 @@ import re
 from chinese_fixture import CHAPTERS
 from gen_helpers import assert_sound, extracted_text
 
-from worker.generator import ExamOptions, generate_exam
-from worker.generator.terms import find_numbers
+from examgen.generator import ExamOptions, generate_exam
+from examgen.generator.terms import find_numbers
 
 CJK_GAP = re.compile(r"[\u4e00-\u9fff，。、] +[\u4e00-\u9fff，。、]")
 

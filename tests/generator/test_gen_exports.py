@@ -13,8 +13,8 @@ from gen_helpers import chinese_pdf_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worker.generator import ExamOptions, generate_exam, render_exam
-from worker.generator.export_gift import gift_escape
+from examgen.generator import ExamOptions, generate_exam, render_exam
+from examgen.generator.export_gift import gift_escape
 
 NASTY = "<script>alert('x')</script> & {GIFT} ~ = # : \\ \"quoted\""
 

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from gen_helpers import english_pdf_bytes
 
-from worker.generator import ExamOptions, PdfProblem, check_pdf_cheaply, generate_exam
+from examgen.generator import ExamOptions, PdfProblem, check_pdf_cheaply, generate_exam
 
 
 def raw_pdf(objects: list[bytes]) -> bytes:

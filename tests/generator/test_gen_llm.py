@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from gen_helpers import assert_sound, english_pdf_bytes, extracted_text
 
-from worker.generator import ExamOptions, generate_exam, llm
-from worker.settings import get_settings
+from examgen.core.settings import get_settings
+from examgen.generator import ExamOptions, LlmBackend, generate_exam, llm
 
 Reply = Callable[[dict[str, Any]], tuple[int, str]]
 
@@ -70,23 +70,23 @@ def good_questions(body: dict[str, Any]) -> tuple[int, str]:
 @pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
     model = FakeModel()
-    monkeypatch.setenv("EXAMGEN_LLM_URL", model.url)
-    monkeypatch.setenv("EXAMGEN_LLM_MODEL", "test-model")
-    monkeypatch.setenv("EXAMGEN_LLM_API_KEY", "sk-test")
     monkeypatch.setattr(llm.time, "sleep", lambda seconds: None)  # retries without waiting
-    get_settings.cache_clear()
     yield model
     model.server.shutdown()
-    get_settings.cache_clear()
 
 
-def _exam(options: ExamOptions | None = None) -> dict[str, Any]:
-    return generate_exam(english_pdf_bytes(), "water.pdf", options or ExamOptions(num_questions=8), max_pages=10)
+def backend(model: FakeModel, url: str | None = None) -> LlmBackend:
+    return LlmBackend(url or model.url, "test-model", "sk-test")
+
+
+def _exam(backend: LlmBackend | None, options: ExamOptions | None = None) -> dict[str, Any]:
+    options = options or ExamOptions(num_questions=8)
+    return generate_exam(english_pdf_bytes(), "water.pdf", options, max_pages=10, llm=backend)
 
 
 def test_model_questions_are_validated_and_topped_up(fake_model: FakeModel) -> None:
     fake_model.replies = [good_questions]
-    exam = _exam()
+    exam = _exam(backend(fake_model))
     assert exam["generator"] == "llm:test-model"
     assert_sound(exam, extracted_text(english_pdf_bytes()))
     assert len(exam["questions"]) == 8  # 5 sound model questions, 3 offline ones on other sentences
@@ -100,17 +100,15 @@ def test_model_questions_are_validated_and_topped_up(fake_model: FakeModel) -> N
     assert sent["allowed_types"] == ["mcq", "cloze", "true_false"] and sent["number_of_questions"] == 8
 
 
-def test_url_ending_in_v1_is_not_doubled(fake_model: FakeModel, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EXAMGEN_LLM_URL", fake_model.url + "/v1/")
-    get_settings.cache_clear()
+def test_url_ending_in_v1_is_not_doubled(fake_model: FakeModel) -> None:
     fake_model.replies = [good_questions]
-    assert _exam()["generator"] == "llm:test-model"
+    assert _exam(backend(fake_model, fake_model.url + "/v1/"))["generator"] == "llm:test-model"
     assert fake_model.requests[0][0] == "/v1/chat/completions"
 
 
 def test_two_retries_then_success(fake_model: FakeModel) -> None:
     fake_model.replies = [lambda body: (503, "{}"), lambda body: chat("not json at all"), good_questions]
-    assert _exam()["generator"] == "llm:test-model"
+    assert _exam(backend(fake_model))["generator"] == "llm:test-model"
     assert len(fake_model.requests) == 3
 
 
@@ -123,21 +121,17 @@ def test_two_retries_then_success(fake_model: FakeModel) -> None:
         lambda body: (200, "<html>proxy error</html>"),
     ],
 )
-def test_any_failure_falls_back_to_offline(
-    fake_model: FakeModel, reply: Reply, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_any_failure_falls_back_to_offline(fake_model: FakeModel, reply: Reply) -> None:
     fake_model.replies = [reply]
-    exam = _exam()
+    exam = _exam(backend(fake_model))
     assert exam["generator"] == "builtin"
     assert 1 <= len(fake_model.requests) <= 3
-    monkeypatch.delenv("EXAMGEN_LLM_URL")
-    get_settings.cache_clear()
-    assert exam == _exam()  # exactly the exam of the offline generator
+    assert exam == _exam(None)  # exactly the exam of the offline generator
 
 
 def test_client_errors_are_not_retried(fake_model: FakeModel) -> None:
     fake_model.replies = [lambda body: (401, '{"error": "bad key"}')]
-    assert _exam()["generator"] == "builtin"
+    assert _exam(backend(fake_model))["generator"] == "builtin"
     assert len(fake_model.requests) == 1
 
 
@@ -145,13 +139,8 @@ def test_unreachable_server_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     closed = FakeModel()
     closed.server.shutdown()
     closed.server.server_close()
-    monkeypatch.setenv("EXAMGEN_LLM_URL", closed.url)
     monkeypatch.setattr(llm.time, "sleep", lambda seconds: None)
-    get_settings.cache_clear()
-    try:
-        assert _exam()["generator"] == "builtin"
-    finally:
-        get_settings.cache_clear()
+    assert _exam(backend(closed))["generator"] == "builtin"
 
 
 def test_completions_url() -> None:
@@ -159,3 +148,18 @@ def test_completions_url() -> None:
     assert llm.completions_url("http://h:1/v1") == "http://h:1/v1/chat/completions"
     assert llm.completions_url("http://h:1/openai/v1/") == "http://h:1/openai/v1/chat/completions"
     assert llm.completions_url("http://h:1/v1/chat/completions") == "http://h:1/v1/chat/completions"
+
+
+def test_the_worker_reads_the_model_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from examgen.worker.task import llm_backend
+
+    monkeypatch.delenv("EXAMGEN_LLM_URL", raising=False)
+    get_settings.cache_clear()
+    assert llm_backend() is None
+    monkeypatch.setenv("EXAMGEN_LLM_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("EXAMGEN_LLM_API_KEY", "sk-x")
+    get_settings.cache_clear()
+    try:
+        assert llm_backend() == LlmBackend("http://127.0.0.1:9/v1", "default", "sk-x")
+    finally:
+        get_settings.cache_clear()

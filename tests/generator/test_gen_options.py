@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from gen_helpers import ENGLISH_COURSE, assert_sound, english_pdf_bytes, extracted_text
 
-from worker.generator import ExamOptions, generate_exam
+from examgen.generator import ExamOptions, generate_exam
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ _CHILD = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from gen_helpers import chinese_pdf_bytes, english_pdf_bytes
-from worker.generator import ExamOptions, generate_exam
+from examgen.generator import ExamOptions, generate_exam
 exams = [generate_exam(make(), "f.pdf", ExamOptions(num_questions=12), max_pages=50)
          for make in (english_pdf_bytes, chinese_pdf_bytes)]
 print(json.dumps(exams, ensure_ascii=False, sort_keys=True))

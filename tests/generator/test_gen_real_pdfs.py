@@ -1,5 +1,5 @@
-"""Every real PDF of ../shared/pdfs gives the outcome its README promises, and every question it
-yields passes the rules of DESIGN.md."""
+"""Every real PDF of tests/data/pdfs gives the outcome its README promises, and every question it
+yields passes the rules of docs/contract.md."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from gen_helpers import assert_sound
 
-from worker.generator import ExamOptions, PdfProblem, check_pdf_cheaply, generate_exam, pipeline
-from worker.generator.extract import RawPdf, read_pages
-from worker.generator.layout import build_document
+from examgen.generator import ExamOptions, PdfProblem, check_pdf_cheaply, generate_exam, pipeline
+from examgen.generator.extract import RawPdf, read_pages
+from examgen.generator.layout import build_document
 
 EXAM = {"exam"}
 EXAM_OR_SHORT = {"exam", "too_little_text"}
@@ -42,7 +42,7 @@ def test_real_pdf_outcome(pdfs: Path, name: str, monkeypatch: pytest.MonkeyPatch
     progress: list[int] = []
     # Keep what the generator extracted, so the long book is not read twice for the checks.
     seen: list[RawPdf] = []
-    monkeypatch.setattr(pipeline, "read_pages", lambda *args: seen.append(read_pages(*args)) or seen[-1])
+    monkeypatch.setattr(pipeline, "read_pages", lambda *args, **kw: seen.append(read_pages(*args, **kw)) or seen[-1])
     try:
         exam = generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500, on_progress=progress.append)
     except PdfProblem as problem:

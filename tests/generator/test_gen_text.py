@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worker.generator.language import detect_language
-from worker.generator.layout import build_document
-from worker.generator.sentences import ABBREVIATIONS, split_sentences
+from examgen.generator.language import detect_language
+from examgen.generator.layout import build_document
+from examgen.generator.sentences import ABBREVIATIONS, split_sentences
 
 WORDS = st.sampled_from(
     ["the", "model", "network", "river", "data", "value", "system", "method", "course", "theory", "graph", "layer"]

@@ -7,7 +7,7 @@ import base64
 import importlib.util
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +15,18 @@ import pytest
 from gen_helpers import assert_sound
 from test_gen_real_pdfs import EXPECTED
 
+from examgen.core import settings as settings_module
+from examgen.core.settings import SettingsError
+from examgen.generator import EngineUnavailable, ExamOptions, PdfProblem, extract, generate_exam, pipeline
+from examgen.generator.extract import RawPdf, pdfium_risk, read_pages
+from examgen.generator.layout import build_document
 from tests import hostile_pdfs
-from worker import settings as settings_module
-from worker.generator import ExamOptions, PdfProblem, extract, generate_exam, pipeline
-from worker.generator.extract import RawPdf, pdfium_risk, read_pages
-from worker.generator.layout import build_document
-from worker.settings import SettingsError, get_settings
 
 pdfium = pytest.importorskip("pypdfium2")
 
 ENCRYPTED = sorted(name for name, outcome in EXPECTED.items() if outcome == {"encrypted"})
 # The pdfium engine hands these to pypdf (pdfium_risk): their streams cannot be measured beforehand.
 READ_BY_PYPDF = {*ENCRYPTED, "imagemagick-images.pdf"}
-
-
-@pytest.fixture
-def pdfium_engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("EXAMGEN_PDF_ENGINE", "pdfium")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -51,9 +43,9 @@ def pdfium_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def _outcome(data: bytes, name: str) -> tuple[str, dict[str, Any] | None]:
+def _outcome(data: bytes, name: str, engine: str = "pypdf") -> tuple[str, dict[str, Any] | None]:
     try:
-        exam = generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500)
+        exam = generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500, engine=engine)
     except PdfProblem as problem:
         assert "pdfium" not in str(problem).lower() and str(problem).endswith(".")
         return problem.kind, None
@@ -66,19 +58,14 @@ def test_real_pdf_same_outcome_as_pypdf(
 ) -> None:
     data = (pdfs / name).read_bytes()
     with_pypdf, pypdf_exam = _outcome(data, name)
-    monkeypatch.setenv("EXAMGEN_PDF_ENGINE", "pdfium")
-    get_settings.cache_clear()
-    try:
-        seen: list[RawPdf] = []
+    seen: list[RawPdf] = []
 
-        def keep(*args: Any) -> RawPdf:  # the pages the generator read, for the soundness check
-            seen.append(read_pages(*args))
-            return seen[-1]
+    def keep(*args: Any, **kwargs: Any) -> RawPdf:  # the pages the generator read, for the soundness check
+        seen.append(read_pages(*args, **kwargs))
+        return seen[-1]
 
-        monkeypatch.setattr(pipeline, "read_pages", keep)
-        with_pdfium, exam = _outcome(data, name)
-    finally:
-        get_settings.cache_clear()
+    monkeypatch.setattr(pipeline, "read_pages", keep)
+    with_pdfium, exam = _outcome(data, name, "pdfium")
     assert with_pdfium == with_pypdf and with_pdfium in EXPECTED[name]
     assert len(pdfium_calls) == (0 if name in READ_BY_PYPDF else 1)
     if exam is not None and pypdf_exam is not None:
@@ -104,16 +91,20 @@ def test_pdfium_text_keeps_pypdfs_line_structure(pdfs: Path) -> None:
     assert pages[0].splitlines() == read_pages(data, 50, engine="pypdf").pages[0].replace("ﬁ", "fi").splitlines()
 
 
-def test_page_limit_and_no_text(pdfs: Path, pdfium_engine: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_limit_and_no_text(pdfs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(PdfProblem) as caught:
-        generate_exam((pdfs / "pdflatex-4-pages.pdf").read_bytes(), "x.pdf", ExamOptions(), max_pages=3)
+        generate_exam(
+            (pdfs / "pdflatex-4-pages.pdf").read_bytes(), "x.pdf", ExamOptions(), max_pages=3, engine="pdfium"
+        )
     assert caught.value.kind == "too_many_pages"
     assert str(caught.value) == "The PDF has 4 pages, over the limit of 3 pages; split it and upload the parts."
     # The image-only file goes to pypdf because of its LZW images; PDFium's own image count must
     # reach the same verdict.
     monkeypatch.setattr(extract, "pdfium_risk", lambda data: None)
     with pytest.raises(PdfProblem) as caught:
-        generate_exam((pdfs / "imagemagick-images.pdf").read_bytes(), "x.pdf", ExamOptions(), max_pages=50)
+        generate_exam(
+            (pdfs / "imagemagick-images.pdf").read_bytes(), "x.pdf", ExamOptions(), max_pages=50, engine="pdfium"
+        )
     assert caught.value.kind == "no_text"
 
 
@@ -198,10 +189,10 @@ SMALL_HOSTILE: dict[str, Callable[[], bytes]] = {
 
 
 @pytest.mark.parametrize("kind", sorted(SMALL_HOSTILE))
-def test_hostile_files_fail_cleanly_in_pdfium(kind: str, pdfium_engine: None, pdfium_calls: list[int]) -> None:
+def test_hostile_files_fail_cleanly_in_pdfium(kind: str, pdfium_calls: list[int]) -> None:
     data = SMALL_HOSTILE[kind]()
     try:
-        generate_exam(data, "x.pdf", ExamOptions(), max_pages=50)
+        generate_exam(data, "x.pdf", ExamOptions(), max_pages=50, engine="pdfium")
     except PdfProblem as problem:
         assert problem.kind in {"damaged", "no_text", "too_little_text"}, problem
         assert "pdfium" not in str(problem).lower()
@@ -211,9 +202,9 @@ def test_hostile_files_fail_cleanly_in_pdfium(kind: str, pdfium_engine: None, pd
         assert pdfium_calls == [1], "PDFium itself must have met the file"
 
 
-def test_many_pages_hit_the_page_limit(pdfium_engine: None, pdfium_calls: list[int]) -> None:
+def test_many_pages_hit_the_page_limit(pdfium_calls: list[int]) -> None:
     with pytest.raises(PdfProblem) as caught:
-        generate_exam(hostile_pdfs.many_tiny_pages(2_000), "x.pdf", ExamOptions(), max_pages=500)
+        generate_exam(hostile_pdfs.many_tiny_pages(2_000), "x.pdf", ExamOptions(), max_pages=500, engine="pdfium")
     assert caught.value.kind == "too_many_pages" and "2000 pages" in str(caught.value)
     assert pdfium_calls == [1]
 
@@ -246,7 +237,7 @@ def test_pdfium_selected_but_not_installed(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(SettingsError, match=r"examgen\[pdfium\]"):
         settings_module.PdfSettings()
-    # And if the package vanishes after start: a SettingsError too, never a PdfProblem about the file.
+    # And if the package vanishes after start: a configuration error, never a PdfProblem about the file.
     monkeypatch.setitem(sys.modules, "pypdfium2", None)
-    with pytest.raises(SettingsError, match=r"examgen\[pdfium\]"):
+    with pytest.raises(EngineUnavailable, match=r"examgen\[pdfium\]"):
         read_pages(b"%PDF-1.7\n", 50, engine="pdfium")

@@ -1,0 +1,3 @@
+"""examgen: a job service that turns course-material PDFs into exams."""
+
+__version__ = "0.2.0"

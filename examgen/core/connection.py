@@ -1,0 +1,38 @@
+"""The one way to reach Redis, with timeouts so a dead Redis is an error, never a hang."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from examgen.core.settings import get_settings
+
+
+def _options(target: str) -> dict[str, Any]:
+    settings = get_settings().redis
+    options: dict[str, Any] = {
+        "socket_timeout": settings.socket_timeout_s,
+        "socket_connect_timeout": 2.0,
+        "health_check_interval": 15,
+    }
+    if target.startswith("rediss://") and not settings.tls_verify:
+        # Some managed Redis (Heroku) serve self-signed certificates that rotate with the URL.
+        options["ssl_cert_reqs"] = None
+    return options
+
+
+def connect(url: str | None = None) -> Redis:
+    target = url or get_settings().redis.url
+    # One quick retry rides over a dropped connection; more would only delay the 503.
+    return Redis.from_url(target, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **_options(target))
+
+
+def connect_async(url: str | None = None) -> AsyncRedis:
+    """For the few hot web paths that must not pay a hop to a worker thread."""
+    target = url or get_settings().redis.url
+    return AsyncRedis.from_url(target, retry=AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 1), **_options(target))

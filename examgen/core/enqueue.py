@@ -1,0 +1,79 @@
+"""Putting a job on the queue: the one path every job takes, with its bookkeeping in one MULTI.
+
+The upload, RQ's job hash and queue push, the owner's index and the queue's high-water mark
+are written in a single transaction: a job is either accepted whole or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, NamedTuple
+
+from redis import Redis
+from rq import Queue
+from rq.job import Job
+
+from examgen.core import keys, stats
+from examgen.core.log import queue_line
+from examgen.core.settings import get_settings
+from examgen.core.slots import Levels
+
+
+def queue_for(connection: Redis) -> Queue:
+    return Queue(
+        keys.QUEUE_NAME,
+        connection=connection,
+        default_timeout=get_settings().queue.job_timeout_s,
+    )
+
+
+class Enqueued(NamedTuple):
+    job: Job
+    levels: Levels
+    status: stats.QueueStatus | None
+    """With `read_status`: the statistics right after the enqueue, read in the same round trip."""
+
+
+def enqueue(
+    connection: Redis,
+    func: str,
+    *,
+    args: tuple[Any, ...] = (),
+    meta: dict[str, Any] | None = None,
+    owner: str | None = None,
+    upload: bytes | None = None,
+    timeout_s: int | None = None,
+    read_status: bool = False,
+) -> Enqueued:
+    settings = get_settings().queue
+    queue = queue_for(connection)
+    job = queue.create_job(
+        func,
+        args=args,
+        meta=meta or {},
+        timeout=timeout_s or settings.job_timeout_s,
+        result_ttl=settings.result_ttl_s,
+        failure_ttl=settings.result_ttl_s,
+    )
+    created_ms = int(time.time() * 1000)
+    with connection.pipeline(transaction=True) as pipe:
+        pipe.multi()  # explicitly, or RQ's enqueue would open the transaction after our first command
+        if upload is not None:
+            pipe.set(keys.upload(job.id), upload, ex=settings.result_ttl_s)
+        queue.enqueue_job(job, pipeline=pipe)
+        # The listings forget jobs RQ has forgotten: they would otherwise grow forever.
+        forgotten_before_ms = created_ms - settings.result_ttl_s * 1000
+        pipe.zadd(keys.all_jobs, {job.id: created_ms})
+        pipe.zremrangebyscore(keys.all_jobs, "-inf", forgotten_before_ms)
+        if owner is not None:
+            pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
+            pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
+            pipe.sadd(keys.owner_open(owner), job.id)
+        stats.note_enqueued(pipe, queue.key)
+        if read_status:
+            stats.read_status_in(pipe, queue.key)
+        results = pipe.execute()
+    levels = stats.levels_from(results[-2] if read_status else results[-1])
+    status = stats.status_from(results[-1], settings.max_concurrent_jobs) if read_status else None
+    queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)
+    return Enqueued(job, levels, status)

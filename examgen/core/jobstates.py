@@ -1,0 +1,18 @@
+"""RQ job statuses grouped by what they mean to examgen."""
+
+from __future__ import annotations
+
+from rq.job import JobStatus
+
+# A job in one of these will not run again: its slot, upload and quota place can be let go.
+ENDED = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED})
+
+# The job function, by the import path RQ stores in each job.
+MAKE_EXAM = "examgen.worker.task.make_exam"
+# Jobs enqueued before the code became one `examgen` package name the old path; a worker runs
+# them under the new one, so an upgrade need not drain the queue first.
+LEGACY_FUNCS = {"worker.task.make_exam": MAKE_EXAM}
+
+
+def is_exam_job(func_name: str | None) -> bool:
+    return func_name == MAKE_EXAM or LEGACY_FUNCS.get(func_name or "") == MAKE_EXAM

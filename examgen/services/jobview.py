@@ -1,0 +1,104 @@
+"""The job view of docs/contract.md, built from RQ's job hash, the queue position and the wait estimate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypedDict
+
+from redis import Redis
+from rq.job import Job, JobStatus
+from rq.utils import as_text
+
+from examgen.core import failures, keys, stats
+from examgen.services import status as queue_status
+
+_STATUS = {
+    JobStatus.QUEUED: "queued",
+    JobStatus.DEFERRED: "queued",
+    JobStatus.SCHEDULED: "queued",
+    JobStatus.STARTED: "started",
+    JobStatus.FINISHED: "finished",
+    JobStatus.FAILED: "failed",
+    JobStatus.CANCELED: "canceled",
+    JobStatus.STOPPED: "canceled",
+}
+
+
+class JobView(TypedDict):
+    """The job view of docs/contract.md (plus `pages` and `questions` once known)."""
+
+    job_id: str
+    status: str
+    position: int | None
+    progress: int
+    estimated_wait_time: int
+    created_at: str | None
+    started_at: str | None
+    ended_at: str | None
+    filename: str | None
+    error: str | None
+    pages: int | None
+    questions: int | None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def public_status(job: Job) -> str:
+    return _STATUS.get(job.get_status(refresh=False), "queued")
+
+
+def positions(redis: Redis, job_ids: list[str]) -> list[int | None]:
+    """1-based queue positions (None when not waiting in the queue), in one round trip."""
+    with redis.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.lpos(keys.queue, job_id)
+        found = pipe.execute()
+    return [int(p) + 1 if p is not None else None for p in found]
+
+
+def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -> JobView:
+    status = public_status(job)
+    if status == "queued" and position is None:
+        status = "started"  # claimed by a worker, its run not yet recorded
+    meta = job.meta or {}
+    wait = 0
+    if status == "queued" and position is not None and status_now is not None:
+        wait = status_now.wait_for_position(position)
+    error = None
+    if status == "failed":
+        error = str(meta.get("error") or failures.INTERNAL_ERROR)
+    progress = 100 if status == "finished" else int(meta.get("progress", 0) or 0)
+    return JobView(
+        job_id=job.id,
+        status=status,
+        position=position if status == "queued" else None,
+        progress=max(0, min(progress, 100)),
+        estimated_wait_time=wait,
+        created_at=_iso(job.created_at),
+        started_at=_iso(job.started_at) if status != "queued" else None,
+        ended_at=_iso(job.ended_at) if status in ("finished", "failed", "canceled") else None,
+        filename=meta.get("filename"),
+        error=error,
+        pages=meta.get("pages"),
+        questions=meta.get("questions"),
+    )
+
+
+def newest_jobs(redis: Redis, index_key: str, limit: int) -> list[Job]:
+    """The newest `limit` jobs of a listing (keys.all_jobs or keys.owner_jobs), newest first."""
+    job_ids = [as_text(j) for j in redis.zrevrange(index_key, 0, limit - 1)]  # type: ignore[arg-type]
+    return [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
+
+
+def views(redis: Redis, jobs: list[Job]) -> list[JobView]:
+    places = positions(redis, [j.id for j in jobs])
+    status_now = None
+    if any(p is not None for p in places):
+        status_now = queue_status.read(redis)
+    return [view(job, place, status_now) for job, place in zip(jobs, places, strict=True)]

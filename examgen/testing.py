@@ -1,0 +1,215 @@
+"""The process harness of the test suite and the benchmarks: private servers and examgen processes.
+
+Both run real services, never mocks: a redis-server of their own on a free port of 127.0.0.1
+(which a fault test may stop, kill and restart), `examgen web` and worker pools started as the
+Procfile starts them. Every process gets its own session so that stopping it also stops its
+children (uvicorn's workers, a pool's workers and their work-horses), and every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from redis import Redis
+from redis.exceptions import RedisError
+
+BIN = Path(sys.executable).parent
+EXAMGEN = str(BIN / "examgen")
+
+
+class HarnessError(AssertionError):
+    """A process did not come up, or a wait ran out (an AssertionError, so pytest reports it as one)."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_until(predicate: Callable[[], Any], timeout_s: float, interval_s: float = 0.1, what: str = "") -> Any:
+    """Poll until `predicate` is truthy and return its value; HarnessError after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise HarnessError(f"timed out after {timeout_s:g} s waiting for {what or predicate}")
+        time.sleep(interval_s)
+
+
+class RedisServer:
+    """A redis-server of one's own on a free port, no RDB snapshots, never evicting."""
+
+    def __init__(self, data_dir: Path, *, appendonly: bool = False, extra: list[str] | None = None) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise HarnessError("redis-server is needed (apt-get install redis-server, or bash .ci/system-deps)")
+        self.binary = binary
+        self.data_dir = data_dir
+        self.appendonly = appendonly
+        self.extra = extra or []
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> Redis:
+        return Redis(host="127.0.0.1", port=self.port, socket_timeout=30)
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--dir", str(self.data_dir), "--maxmemory-policy", "noeviction"]
+        args += ["--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always", *self.extra]
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(self.answers, 10, what=f"redis-server on port {self.port}")
+
+    def answers(self) -> bool:
+        try:
+            return bool(Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5).ping())
+        except RedisError:
+            return False
+
+    def flush(self) -> None:
+        """Empty this private server (never any other), so each run starts from the same state."""
+        self.client().flushall()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+            self.process = None
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@contextlib.contextmanager
+def private_redis(data_dir: Path) -> Iterator[RedisServer]:
+    server = RedisServer(data_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Proc:
+    """A child process in its own session, its output in a log file."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None) -> None:
+        self.args = args
+        self.log_path = log_path
+        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.popen = subprocess.Popen(
+            args, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def wait(self, timeout_s: float) -> int:
+        return self.popen.wait(timeout=timeout_s)
+
+    def signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, sig)
+
+    def stop(self, timeout_s: float = 60) -> int:
+        """SIGTERM, then SIGKILL to the whole group: nothing of it outlives the caller."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.popen.wait(timeout=timeout_s)
+        self.signal_group(signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=10)
+        self.log.close()
+        return self.popen.returncode
+
+    def output(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def tail(self, lines: int = 20) -> str:
+        return "\n".join(self.output().splitlines()[-lines:])
+
+
+def children(pid: int) -> list[int]:
+    try:
+        raw = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in raw.split()]
+
+
+def descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    todo = children(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo.extend(children(child))
+    return found
+
+
+def start_web(
+    env: dict[str, str], logs: Path, concurrency: int | None = None, cwd: Path | None = None
+) -> tuple[Proc, str]:
+    """`examgen web` on a free port of 127.0.0.1; returns the process and its base URL once it answers."""
+    port = free_port()
+    web_env = {**env, "PORT": str(port), "EXAMGEN_HOST": "127.0.0.1"}
+    if concurrency is not None:
+        web_env["WEB_CONCURRENCY"] = str(concurrency)
+    proc = Proc([EXAMGEN, "web"], web_env, logs / f"web-{port}.log", cwd)
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        if not proc.alive():
+            raise HarnessError(f"examgen web exited:\n{proc.tail()}")
+        try:
+            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(up, 60, what="examgen web")
+    if concurrency is not None and concurrency > 1:
+        # With several uvicorn workers, the first answer may come before the others are up.
+        wait_until(lambda: len(descendants(proc.pid)) >= concurrency, 30, what="uvicorn workers")
+        time.sleep(1.0)
+    return proc, base
+
+
+def start_pool(
+    env: dict[str, str], logs: Path, n: int, *extra: str, name: str = "pool", cwd: Path | None = None
+) -> Proc:
+    """`examgen worker -n N` (the Procfile's worker line), logging to its own file."""
+    return Proc([EXAMGEN, "worker", "-n", str(n), *extra], env, logs / f"{name}-{time.monotonic_ns()}.log", cwd)

@@ -1,0 +1,67 @@
+"""Who is calling: a bearer token, or (for the dashboard's fragments) an admin's session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from litestar import Request
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+
+from examgen.core import keys
+from examgen.services import tokens
+from examgen.services.sessions import caller_from_session
+from examgen.services.tokens import Caller
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def unknown_token() -> NotAuthorizedException:
+    return NotAuthorizedException("Unknown or revoked token.", headers={"WWW-Authenticate": "Bearer"})
+
+
+def resolve_caller(request: Request[Any, Any, Any], redis: NamedDependency[Redis]) -> Caller:
+    """The `caller` dependency: 401 unless a valid token (or dashboard session) comes along."""
+    token = bearer_token(request)
+    if token is not None:
+        caller = tokens.verify(redis, token)
+        if caller is None:
+            raise unknown_token()
+        return caller
+    session_caller = caller_from_session(request, redis)
+    if session_caller is not None:
+        return session_caller
+    raise NotAuthorizedException(
+        "Missing bearer token: send `Authorization: Bearer <token>`.", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+async def resolve_caller_async(
+    request: Request[Any, Any, Any], redis: NamedDependency[Redis], aredis: NamedDependency[AsyncRedis]
+) -> Caller:
+    """The `caller` dependency. A bearer token (every API call) is checked on the event loop; only
+    the dashboard's session path, a few requests a minute, goes through a worker thread."""
+    token = bearer_token(request)
+    if token is None:
+        return await anyio.to_thread.run_sync(resolve_caller, request, redis)
+    if tokens.is_env_admin(token):
+        return Caller(tokens.ENV_ADMIN_NAME, True)
+    raw = await aredis.hget(keys.tokens_by_digest, tokens.digest(token))
+    if raw is None:
+        raise unknown_token()
+    return tokens.caller_from_record(raw)
+
+
+def require_admin(caller: Caller) -> Caller:
+    if not caller.admin:
+        raise PermissionDeniedException("This needs an admin token.")
+    return caller
