@@ -17,6 +17,7 @@ from redis.asyncio import Redis as AsyncRedis
 
 from api.auth import resolve_caller_async
 from api.errors import EXCEPTION_HANDLERS
+from api.forms import MAX_FORM_PARTS, ExamgenRequest
 from api.health import healthz, readyz
 from api.httpstats import RequestCounter
 from api.jobs import JobController
@@ -72,6 +73,8 @@ def create_app(redis: Redis | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         request_max_body_size=settings.upload.max_upload_bytes + MULTIPART_SLACK_BYTES,
+        request_class=ExamgenRequest,
+        multipart_form_part_limit=MAX_FORM_PARTS,
         openapi_config=OpenAPIConfig(
             title="examgen",
             version="0.1.0",

@@ -6,11 +6,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from litestar import Response, Router
+from litestar import Request, Response, Router
 from litestar.datastructures import CacheControlHeader
+from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from redis.exceptions import RedisError
 
+from api.forms import MalformedForm
 from dashboard import fragments, jobs, pages, rerun
 from dashboard.rq_mount import rq_mount
 
@@ -40,6 +42,11 @@ def secure_headers(response: Response[Any]) -> Response[Any]:
     return response
 
 
+def malformed_form_page(request: Request[Any, Any, Any], exc: MalformedForm) -> Response[Any]:
+    """A person's browser gets a page saying what was wrong, not the API's JSON."""
+    return secure_headers(Template(template_name="bad_request.html", context={"detail": exc.detail}, status_code=400))
+
+
 def route_handlers() -> list[Any]:
     """What create_app registers for the dashboard."""
     if not (HTMX_DIST / "htmx.min.js").is_file():
@@ -58,7 +65,7 @@ def route_handlers() -> list[Any]:
             rerun.rerun_job,
         ],
         after_request=secure_headers,
-        exception_handlers={RedisError: fragments.unavailable_fragment},
+        exception_handlers={RedisError: fragments.unavailable_fragment, MalformedForm: malformed_form_page},
         include_in_schema=False,
     )
     static = create_static_files_router(
