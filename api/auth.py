@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import ClientException, NotAuthorizedException, PermissionDeniedException
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
@@ -17,7 +17,12 @@ from worker import keys
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:
-    header = request.headers.get("authorization", "")
+    values = request.headers.getall("authorization", [])
+    # Proxies and servers disagree on which of several to use, so guessing could act as the wrong
+    # caller. Some join repeated headers with commas, which no credential contains (RFC 9110 token68).
+    if len(values) > 1 or any("," in value for value in values):
+        raise ClientException("Send one Authorization header, not several.")
+    header = values[0] if values else ""
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return None
