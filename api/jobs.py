@@ -218,5 +218,20 @@ class JobController(Controller):
         from worker.generator import render_exam
 
         body, media_type = render_exam(json.loads(raw), format)
-        disposition = f'inline; filename="exam-{job.id}.{EXPORTS[format]}"'
-        return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+        # Litestar appends "; charset=utf-8" to text/* types itself: pass the bare type.
+        return Response(body, media_type=media_type.split(";")[0], headers=exam_headers(job.id, format))
+
+
+def exam_headers(job_id: str, format: str) -> dict[str, str]:
+    """An HTML exam is a page of this site holding uploaded text: the dashboard's protections apply,
+    its one inline style allowed by hash."""
+    from dashboard.web import SECURITY_HEADERS
+    from worker.generator.export_html import STYLE_SOURCE
+
+    headers = {"Content-Disposition": f'inline; filename="exam-{job_id}.{EXPORTS[format]}"'}
+    headers["X-Content-Type-Options"] = "nosniff"
+    if format == "html":
+        headers.update(SECURITY_HEADERS)
+        policy = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", f"style-src {STYLE_SOURCE}")
+        headers["Content-Security-Policy"] = policy
+    return headers
