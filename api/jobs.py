@@ -22,6 +22,7 @@ from examgen.services.jobs import NotReady, cancel, check_upload, owned_job, sub
 from examgen.services.jobview import JobView
 from examgen.services.options import clean_filename, parse_options
 from examgen.services.tokens import Caller
+from examgen.web.headers import SECURITY_HEADERS
 
 EXPORTS = {"json": "json", "html": "html", "gift": "gift.txt", "moodle": "moodle.xml"}
 
@@ -109,5 +110,19 @@ class JobController(Controller):
         from examgen.generator import render_exam
 
         body, media_type = render_exam(json.loads(raw), format)
-        disposition = f'inline; filename="exam-{job.id}.{EXPORTS[format]}"'
-        return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+        # Litestar appends "; charset=utf-8" to text/* types itself: pass the bare type.
+        return Response(body, media_type=media_type.split(";")[0], headers=exam_headers(job.id, format))
+
+
+def exam_headers(job_id: str, format: str) -> dict[str, str]:
+    """An HTML exam is a page of this site holding uploaded text: the dashboard's protections apply,
+    its one inline style allowed by hash."""
+    from examgen.generator.export_html import STYLE_SOURCE
+
+    headers = {"Content-Disposition": f'inline; filename="exam-{job_id}.{EXPORTS[format]}"'}
+    headers["X-Content-Type-Options"] = "nosniff"
+    if format == "html":
+        headers.update(SECURITY_HEADERS)
+        policy = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", f"style-src {STYLE_SOURCE}")
+        headers["Content-Security-Policy"] = policy
+    return headers

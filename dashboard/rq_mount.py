@@ -6,11 +6,16 @@ requeues every failed job on a GET), so every request passes our guard first:
 - a request that changes something (any method but GET/HEAD) must come from our own origin,
   which is what protects it from cross-site forgery: its jQuery posts carry no CSRF token, so
   no token-based CSRF middleware may sit in front of it;
-- the GET form of "requeue all" is refused; its button uses POST.
+- a GET or HEAD is refused when the route it reaches also takes POST: rq-dashboard's "requeue all"
+  answers GET as well, and a cross-site link carries the SameSite=Lax cookie. The route is looked
+  up in rq-dashboard's own URL map, so no spelling of the path (`//`, `/./`, `%2F`) slips past a
+  string comparison.
 
 Litestar hands a mount the path below the mount point (with a trailing slash added), while Flask
 builds its links from SCRIPT_NAME: the scope is rebuilt with root_path=/rq so a2wsgi sets
-SCRIPT_NAME=/rq and every link rq-dashboard draws keeps the prefix.
+SCRIPT_NAME=/rq and every link rq-dashboard draws keeps the prefix. The path is normalised once
+(percent-decoded, empty and dot segments resolved) and that very path is what both the guard
+checks and Flask routes, so the two can never disagree about where a request goes.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from a2wsgi import WSGIMiddleware
 from litestar import Request, asgi
 from litestar.types import Receive, Scope, Send
 from redis import Redis
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 from examgen.core.settings import get_settings
 from examgen.services.sessions import load_session
@@ -64,19 +71,44 @@ def same_origin(scope: Scope) -> bool:
     return bool(host) and bool(source) and source != "null" and urlsplit(source).netloc == host
 
 
+def normalised(path: str) -> str:
+    """The path with empty and dot segments resolved (never above the root); a trailing slash kept,
+    because rq-dashboard's routes tell `/0/` from `/0`."""
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    trailing = "/" if segments and path.endswith(("/", "/.", "/..")) else ""
+    return "/" + "/".join(segments) + trailing
+
+
 def mounted_scope(scope: Scope) -> Scope:
-    """The scope as a WSGI app mounted at /rq expects it: root_path /rq and the full path."""
+    """The scope as a WSGI app mounted at /rq expects it: root_path /rq and the full, normalised path."""
     root = str(scope.get("root_path", ""))
     raw = scope.get("raw_path")
     full = unquote(bytes(raw).decode("latin-1")) if raw else root + MOUNT + str(scope["path"])
     if root and full.startswith(root):
         full = full[len(root) :]
-    rest = full[len(MOUNT) :] or "/"
+    rest = normalised(full[len(MOUNT) :])
     return {**scope, "root_path": root + MOUNT, "path": root + MOUNT + rest}  # type: ignore[return-value]
 
 
+def route_changes_state(url_map: Any, path_info: str) -> bool:
+    """True when a GET of path_info reaches a route that also answers POST (one that acts)."""
+    try:
+        rule, _ = url_map.bind("localhost").match(path_info, method="GET", return_rule=True)
+    except (HTTPException, RoutingException):
+        # 404, 405 or a redirect: Flask acts on none of them, and a redirect's target comes back here.
+        return False
+    return "POST" in (rule.methods or ())
+
+
 def rq_mount() -> Any:
-    wsgi = WSGIMiddleware(make_rq_app())
+    flask_app = make_rq_app()
+    wsgi = WSGIMiddleware(flask_app)
 
     @asgi(MOUNT, is_mount=True, include_in_schema=False, copy_scope=True)
     async def rq_dashboard(scope: Scope, receive: Receive, send: Send) -> None:
@@ -92,12 +124,14 @@ def rq_mount() -> Any:
             else:
                 await _plain(send, 401, "Your dashboard session has expired; log in again.")
             return
-        path = str(fixed["path"])
+        path_info = str(fixed["path"])[len(str(fixed["root_path"])) :]
         if method not in SAFE_METHODS and not same_origin(scope):
             await _plain(send, 403, "Refused: this request did not come from the dashboard's own pages.")
             return
-        if method in SAFE_METHODS and path.startswith(f"{MOUNT}/requeue/"):
-            await _plain(send, 405, "Requeue with POST (the dashboard's button), not GET.", [(b"allow", b"POST")])
+        if method in SAFE_METHODS and route_changes_state(flask_app.url_map, path_info):
+            await _plain(
+                send, 405, "This action needs POST (rq-dashboard's own buttons), not GET.", [(b"allow", b"POST")]
+            )
             return
         await wsgi(fixed, receive, send)  # type: ignore[arg-type]
 

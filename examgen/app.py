@@ -31,6 +31,7 @@ from examgen.dashboard.web import TEMPLATES
 from examgen.dashboard.web import route_handlers as dashboard_routes
 from examgen.web.auth import resolve_caller_async
 from examgen.web.errors import EXCEPTION_HANDLERS
+from examgen.web.forms import MAX_FORM_PARTS, ExamgenRequest
 from examgen.web.fragments import STATE_KEY
 
 # Multipart framing around the file: the body may exceed the file limit by this much.
@@ -77,6 +78,8 @@ def create_app(redis: Redis | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         request_max_body_size=settings.upload.max_upload_bytes + MULTIPART_SLACK_BYTES,
+        request_class=ExamgenRequest,
+        multipart_form_part_limit=MAX_FORM_PARTS,
         openapi_config=OpenAPIConfig(
             title="examgen",
             version=__version__,

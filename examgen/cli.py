@@ -26,6 +26,7 @@ def web() -> None:
     """The ASGI server on $PORT (proxy headers on, WEB_CONCURRENCY processes)."""
     import uvicorn
 
+    from examgen.api.serverproto import DEFAULT_PROTOCOL, PROTOCOLS
     from examgen.core.log import setup_logging
 
     # uvicorn's own log config would print its lines as plain text beside examgen's JSON lines;
@@ -38,6 +39,7 @@ def web() -> None:
         host=settings.host,
         port=settings.port,
         workers=settings.web_concurrency,
+        http=PROTOCOLS[DEFAULT_PROTOCOL],
         proxy_headers=True,
         forwarded_allow_ips="*",
         log_level=get_settings().log.level.lower(),

@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from redis import Redis
 
 from examgen.app import create_app
+from examgen.core import keys
 from examgen.core.enqueue import enqueue
 from examgen.services import tokens
 
@@ -197,3 +198,16 @@ def test_actions_need_the_session_csrf_token(client: Client, admin: str, redis: 
     done = client.post(f"/dashboard/jobs/{job.id}/cancel", data={"csrf": page_csrf(client)}, headers=HX)
     assert done.status_code == 200 and "canceled" in done.text
     assert job.get_status() == "canceled"
+
+
+def test_a_session_cookie_opens_reads_but_no_api_change(client: Client, admin: str, redis: Redis) -> None:
+    # The cookie rides along with whatever a page of another site makes the browser send; only the
+    # dashboard's own forms, each with its CSRF token, may change anything.
+    login(client, admin)
+    assert client.get("/queue/status").status_code == 200
+    assert client.get("/jobs").status_code == 200
+    assert client.post("/queue/stats/reset").status_code == 401
+    assert client.delete("/jobs/abc").status_code == 401
+    pdf = {"file": ("x.pdf", b"%PDF-1.4\n", "application/pdf")}
+    assert client.post("/generate", files=pdf).status_code == 401
+    assert redis.zcard(keys.all_jobs) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -18,8 +19,13 @@ pytestmark = pytest.mark.procs
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools' build/ folder must not be left in the checkout, nor stale files
+    # of an earlier build carried into this wheel.
+    source = tmp_path_factory.mktemp("source") / "examgen"
+    skip = shutil.ignore_patterns(".venv", ".git", "build", "*.egg-info", "*_cache", ".hypothesis", ".redis-dev")
+    shutil.copytree(ROOT, source, symlinks=True, ignore=skip)
     build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out)]
-    done = subprocess.run([*build, str(ROOT)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([*build, str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     (found,) = out.glob("examgen-*.whl")
     return found

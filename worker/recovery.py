@@ -7,6 +7,7 @@ whoever removed the lease is the only one acting on the job, so it is requeued a
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from redis import Redis
 from rq import Queue
@@ -21,6 +22,16 @@ from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
 
 log = logging.getLogger("examgen.recovery")
+
+
+def ran_ms(job: Job) -> int | None:
+    """How long the job's last run took (until now if it has no end); None if it never started."""
+    if job.started_at is None:
+        return None
+    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=UTC)
+    ended = job.ended_at or datetime.now(UTC)
+    ended = ended if ended.tzinfo else ended.replace(tzinfo=UTC)
+    return max(0, int((ended - started).total_seconds() * 1000))
 
 
 def count_attempt(connection: Redis, job_id: str) -> int:
@@ -68,7 +79,7 @@ def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: b
     attempts = count_attempt(connection, job.id) if counts_as_attempt else 0
     if attempts >= max_attempts:
         fail(connection, job, queue, failures.abandoned_sentence(attempts))
-        slots.count_end(connection, job.id, queue.key)
+        slots.count_end(connection, job.id, queue.key, ran_ms(job))
         connection.delete(keys.upload(job.id))
         return "failed"
     requeue_front(connection, job, queue)
@@ -89,7 +100,7 @@ def reap_expired(connection: Redis, queue: Queue) -> list[str]:
             log.warning("lease of job %s expired; %s", job_id, outcome)
         elif status in ENDED:
             # It ended, but its worker died before giving the slot back: count the end once.
-            slots.count_end(connection, job_id, queue.key)
+            slots.count_end(connection, job_id, queue.key, ran_ms(job))
             connection.delete(keys.upload(job_id))
         handled.append(job_id)
     return handled

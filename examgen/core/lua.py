@@ -106,7 +106,8 @@ return 1
 
 # KEYS: leases, lease_started, stats, history, job hash, queue, wakeup, duration histogram.
 # ARGV: job id, history minutes, EWMA weight, force ("1": leave leases alone and count the end
-#       of a job whose lease the caller already reaped), wakeup max length, bucket bounds (ms)...
+#       of a job whose lease the caller already reaped), wakeup max length, the duration the
+#       caller measured for a forced end (ms, -1 unknown), bucket bounds (ms)...
 RELEASE = (
     _PRELUDE
     + """
@@ -139,15 +140,20 @@ if status == 'finished' or status == 'failed' then
     local avg = tonumber(redis.call('HGET', KEYS[3], 'avg_job_ms') or '-1')
     if avg < 0 then avg = duration else avg = avg + tonumber(ARGV[3]) * (duration - avg) end
     redis.call('HSET', KEYS[3], 'avg_job_ms', tostring(avg))
-    -- One bucket per job (the first bound it fits under; ARGV[6..] are the bounds in ms): /metrics
-    -- adds them up into Prometheus' cumulative buckets at scrape time.
-    redis.call('HINCRBY', KEYS[8], 'count', 1)
-    redis.call('HINCRBY', KEYS[8], 'sum_ms', duration)
-    for i = 6, #ARGV do
-      if duration <= tonumber(ARGV[i]) then
-        redis.call('HINCRBY', KEYS[8], 'in_' .. ARGV[i], 1)
-        break
-      end
+  elseif tonumber(ARGV[6]) >= 0 then
+    duration = tonumber(ARGV[6])
+  end
+  -- Every end counted in total_processed is also one histogram sample (0 s when its start is
+  -- unknown), so the histogram's count and the counter always agree. One bucket per job (the
+  -- first bound it fits under; ARGV[7..] are the bounds in ms): /metrics adds them up into
+  -- Prometheus' cumulative buckets at scrape time.
+  local sample = math.max(duration, 0)
+  redis.call('HINCRBY', KEYS[8], 'count', 1)
+  redis.call('HINCRBY', KEYS[8], 'sum_ms', sample)
+  for i = 7, #ARGV do
+    if sample <= tonumber(ARGV[i]) then
+      redis.call('HINCRBY', KEYS[8], 'in_' .. ARGV[i], 1)
+      break
     end
   end
 end
@@ -204,8 +210,9 @@ return {ms, redis.call('HGETALL', KEYS[1]), redis.call('LLEN', KEYS[2]), started
 """
 )
 
-# KEYS: stats, queue, leases. Marks restart from the levels of this moment, so a mark is
-# never below the count it watches.
+# KEYS: stats, queue, leases, duration histogram. Marks restart from the levels of this moment,
+# so a mark is never below the count it watches; the histogram restarts with the totals, so its
+# count stays equal to total_processed.
 RESET = (
     _PRELUDE
     + """
@@ -213,6 +220,7 @@ local ms = now_ms()
 local queued = redis.call('LLEN', KEYS[2])
 local running = redis.call('ZCOUNT', KEYS[3], '(' .. ms, '+inf')
 redis.call('HDEL', KEYS[1], 'avg_job_ms')
+redis.call('DEL', KEYS[4])
 redis.call('HSET', KEYS[1], 'max_queue_size', queued, 'max_queue_size_at', ms,
            'max_processing', running, 'max_processing_at', ms,
            'total_processed', 0, 'total_failed', 0, 'reset_at', ms)

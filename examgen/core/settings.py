@@ -128,6 +128,8 @@ class WebSettings:
     """EXAMGEN_HOST: the address the web server binds."""
     web_concurrency: int = _env(_int, "WEB_CONCURRENCY", 1, 1, 64)
     """WEB_CONCURRENCY: uvicorn worker processes of `examgen web`."""
+    header_timeout_s: int = _env(_int, "EXAMGEN_HEADER_TIMEOUT", 10, 1, 3600)
+    """EXAMGEN_HEADER_TIMEOUT: seconds a connection may take to send a request's headers."""
     admin_token: str | None = _env(_str, "EXAMGEN_ADMIN_TOKEN", None)
     """EXAMGEN_ADMIN_TOKEN: when set, a bearer token with admin rights."""
     secret_key: str | None = _env(_str, "EXAMGEN_SECRET_KEY", None)

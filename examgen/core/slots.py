@@ -72,12 +72,15 @@ def release(connection: Redis, job_id: str, queue_key: str) -> Release:
     return _run_release(connection, job_id, queue_key, force=False)
 
 
-def count_end(connection: Redis, job_id: str, queue_key: str) -> Release:
-    """Count the end of a job whose lease the caller already removed (reap, give-back)."""
-    return _run_release(connection, job_id, queue_key, force=True)
+def count_end(connection: Redis, job_id: str, queue_key: str, duration_ms: int | None) -> Release:
+    """Count the end of a job whose lease the caller already removed (reap, give-back), with the
+    duration the caller measured (the lease's start is gone with the lease)."""
+    return _run_release(connection, job_id, queue_key, force=True, duration_ms=duration_ms)
 
 
-def _run_release(connection: Redis, job_id: str, queue_key: str, *, force: bool) -> Release:
+def _run_release(
+    connection: Redis, job_id: str, queue_key: str, *, force: bool, duration_ms: int | None = None
+) -> Release:
     held, status, queued, running, duration = _release(
         keys=[
             keys.leases,
@@ -95,6 +98,7 @@ def _run_release(connection: Redis, job_id: str, queue_key: str, *, force: bool)
             DURATION_EWMA_WEIGHT,
             "1" if force else "0",
             keys.wakeup_max_len,
+            -1 if duration_ms is None else duration_ms,
             *(int(bound * 1000) for bound in keys.duration_buckets_s),
         ],
         client=connection,

@@ -171,7 +171,7 @@ def set_cap(connection: Redis, cap: int) -> None:
 
 def reset(connection: Redis, queue_key: str) -> None:
     """Restart marks and totals from now, recording when; the live counts are not touched."""
-    _reset(keys=[keys.stats, queue_key, keys.leases], client=connection)
+    _reset(keys=[keys.stats, queue_key, keys.leases, keys.durations], client=connection)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-KINDS = ("encrypted", "damaged", "no_text", "too_many_pages", "too_little_text")
+from pypdf.errors import LimitReachedError
+
+KINDS = ("encrypted", "damaged", "expands_too_far", "no_text", "too_many_pages", "too_little_text")
 
 
 class EngineUnavailable(ValueError):
@@ -30,6 +32,21 @@ class PdfProblem(Exception):
     @classmethod
     def damaged(cls) -> PdfProblem:
         return cls("damaged", "The PDF is damaged and could not be read; re-export or repair it and upload again.")
+
+    @classmethod
+    def expands_too_far(cls) -> PdfProblem:
+        return cls(
+            "expands_too_far",
+            "The PDF's compressed content expands beyond the limit of 75 MB per stream (a decompression "
+            "bomb, or a page far larger than any text needs); re-export it and upload again.",
+        )
+
+    @classmethod
+    def unreadable(cls, *errors: BaseException) -> PdfProblem:
+        """What the reader's failures mean: a limit it stopped at, or a file it could not parse."""
+        if any(isinstance(error, LimitReachedError) for error in errors):
+            return cls.expands_too_far()
+        return cls.damaged()
 
     @classmethod
     def no_text(cls) -> PdfProblem:

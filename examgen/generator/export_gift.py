@@ -1,18 +1,24 @@
 """The exam in Moodle's GIFT text format.
 
 GIFT gives ~ = # { } : a meaning, so each is written with a backslash before it, and so is the
-backslash itself; a blank line ends a question, so all text is kept on one line.
+backslash itself; a blank line ends a question, so all text is kept on one line. Moodle shows a
+question's text and its choices as HTML, so those are HTML-escaped first (as the Moodle XML export
+does): "<script>" in a PDF is shown, not run. Short answers are compared with what students type,
+as plain text, so they are not.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 _SPECIAL = "\\~=#{}:"
 
 
-def gift_escape(text: str) -> str:
+def gift_escape(text: str, *, as_html: bool = True) -> str:
     flat = " ".join(str(text).split())
+    if as_html:
+        flat = html.escape(flat, quote=False)
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in flat)
 
 
@@ -24,7 +30,7 @@ def _category(title: str) -> str:
 
 def _question(question: dict[str, Any]) -> str:
     qid, kind = str(question.get("id", "")), question.get("type")
-    head = f"::{gift_escape(qid)}::{gift_escape(question.get('prompt', ''))} "
+    head = f"::{gift_escape(qid, as_html=False)}::{gift_escape(question.get('prompt', ''))} "
     answer = question.get("answer")
     if kind == "mcq":
         options = question.get("options") or []
@@ -32,7 +38,7 @@ def _question(question: dict[str, Any]) -> str:
         return head + "{" + choices + "}"
     if kind == "true_false":
         return head + ("{TRUE}" if answer is True else "{FALSE}")
-    return head + "{=" + gift_escape(str(answer)) + "}"
+    return head + "{=" + gift_escape(str(answer), as_html=False) + "}"
 
 
 def render_gift(exam: dict[str, Any]) -> str:

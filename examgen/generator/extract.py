@@ -79,8 +79,8 @@ def _open(data: bytes) -> PdfReader:
         raise
     except (FileNotDecryptedError, WrongPasswordError):
         raise PdfProblem.encrypted() from None
-    except Exception:
-        raise PdfProblem.damaged() from None
+    except Exception as error:
+        raise PdfProblem.unreadable(error) from None
 
 
 def _page_count(reader: PdfReader) -> int:
@@ -88,8 +88,8 @@ def _page_count(reader: PdfReader) -> int:
         count = len(reader.pages)
     except (FileNotDecryptedError, WrongPasswordError):
         raise PdfProblem.encrypted() from None
-    except Exception:
-        raise PdfProblem.damaged() from None
+    except Exception as error:
+        raise PdfProblem.unreadable(error) from None
     if count < 1:
         raise PdfProblem.damaged()
     return count
@@ -159,8 +159,8 @@ def read_pages(
             total = _page_count(reader)
         except PdfProblem:
             raise
-        except Exception:
-            raise PdfProblem.damaged() from None
+        except Exception as error:
+            raise PdfProblem.unreadable(error) from None
         if total > max_pages:
             raise PdfProblem.too_many_pages(total, max_pages)
         return _collect(
@@ -181,18 +181,18 @@ def _collect(
 ) -> RawPdf:
     """Every page's text, whichever engine reads it."""
     pages: list[str] = []
-    failures = 0
+    failures: list[Exception] = []
     for index in range(total):
         try:
             pages.append(page_text(index))
-        except Exception:
+        except Exception as error:
             # One broken or bomb-like page should not cost the reader the rest of the document.
-            failures += 1
+            failures.append(error)
             pages.append("")
         if on_page is not None:
             on_page(index + 1, total)
-    if failures == total:
-        raise PdfProblem.damaged()
+    if len(failures) == total:
+        raise PdfProblem.unreadable(*failures)
     letters = sum(sum(map(str.isalnum, text)) for text in pages)
     image_pages = 0
     if letters < 40 * total:
@@ -332,8 +332,8 @@ def _open_pdfium(pdfium: ModuleType, data: bytes) -> Any:
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise PdfProblem.encrypted() from None
         raise PdfProblem.damaged() from None
-    except Exception:
-        raise PdfProblem.damaged() from None
+    except Exception as error:
+        raise PdfProblem.unreadable(error) from None
 
 
 def _pdfium_page_text(document: Any, index: int) -> str:

@@ -35,7 +35,8 @@ def parse_options(form: Mapping[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {}
     raw = _text(form, "num_questions")
     if raw:
-        if not re.fullmatch(r"\d{1,4}", raw) or not 1 <= int(raw) <= 100:
+        # [0-9], not \d: int() would take Arabic-Indic or full-width digits ("٣") as well.
+        if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= 100:
             raise InvalidOption(f"`num_questions` must be a whole number from 1 to 100, not {raw[:20]!r}.")
         options["num_questions"] = int(raw)
     raw = _text(form, "types")

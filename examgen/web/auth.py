@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 from litestar import Request
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import ClientException, NotAuthorizedException, PermissionDeniedException
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
@@ -16,9 +16,16 @@ from examgen.services import tokens
 from examgen.services.sessions import caller_from_session
 from examgen.services.tokens import Caller
 
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:
-    header = request.headers.get("authorization", "")
+    values = request.headers.getall("authorization", [])
+    # Proxies and servers disagree on which of several to use, so guessing could act as the wrong
+    # caller. Some join repeated headers with commas, which no credential contains (RFC 9110 token68).
+    if len(values) > 1 or any("," in value for value in values):
+        raise ClientException("Send one Authorization header, not several.")
+    header = values[0] if values else ""
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         return None
@@ -37,7 +44,9 @@ def resolve_caller(request: Request[Any, Any, Any], redis: NamedDependency[Redis
         if caller is None:
             raise unknown_token()
         return caller
-    session_caller = caller_from_session(request, redis)
+    # A session cookie rides along with any request the browser makes, so it only opens reads: every
+    # change the dashboard makes is a form of its own with a CSRF token (dashboard/jobs.py).
+    session_caller = caller_from_session(request, redis) if request.method in SAFE_METHODS else None
     if session_caller is not None:
         return session_caller
     raise NotAuthorizedException(

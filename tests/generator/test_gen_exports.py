@@ -117,7 +117,9 @@ def test_gift_parses_back() -> None:
     assert [name for name, _, _ in questions] == ["q1", "q2", "q3", "q4"]
     exam = _exam()
     for (_, text, _), question in zip(questions, exam["questions"], strict=True):
-        assert _gift_unescape(text).strip() == question["prompt"]
+        # Moodle reads GIFT question text as HTML: what it shows is the prompt, markup as text.
+        assert html.unescape(_gift_unescape(text).strip()) == question["prompt"]
+        assert "<" not in text
     choices = re.findall(r"([=~])((?:\\.|[^=~\\])*)", questions[0][2])
     assert [(mark, _gift_unescape(choice).strip()) for mark, choice in choices] == [
         ("~", "~tilde"),
@@ -137,7 +139,22 @@ def test_gift_escaping_property(text: str) -> None:
     # once every backslash pair is read as an escape, no special character is left bare
     unescaped_specials = re.sub(r"\\.", "", escaped)
     assert not any(ch in unescaped_specials for ch in "~=#{}:\\")
-    assert _gift_unescape(escaped) == " ".join(text.split())
+    assert html.unescape(_gift_unescape(escaped)) == " ".join(text.split())
+    assert "<" not in escaped and ">" not in escaped
+    plain = gift_escape(text, as_html=False)
+    assert _gift_unescape(plain) == " ".join(text.split())
+
+
+def test_gift_shows_script_as_text_as_moodle_xml_does() -> None:
+    exam = _exam()
+    exam["questions"][0]["prompt"] = "<script>alert(1)</script> is _____."
+    exam["questions"][0]["options"] = ["<img src=x onerror=alert(1)>", "#hash"]
+    gift = render_exam(exam, "gift")[0]
+    body = "\n".join(line for line in gift.splitlines() if not line.startswith("//"))  # comments are not imported
+    assert "<script>" not in body and "<img" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and r"&lt;img src\=x onerror\=alert(1)&gt;" in body
+    moodle = render_exam(exam, "moodle")[0]
+    assert "&amp;lt;script&amp;gt;" in moodle  # XML-escaped HTML-escaped: the same text reaches Moodle
 
 
 def test_moodle_xml() -> None:

@@ -72,9 +72,21 @@ def test_decompression_bomb_is_stopped_by_pypdfs_limit(caplog: pytest.LogCapture
     assert len(bomb) < 1_000_000
     assert check_pdf_cheaply(bomb, 50) == 1  # the upload check does not unpack content
     with caplog.at_level(logging.DEBUG):
-        problem = _refused(bomb, {"damaged", "no_text", "too_little_text"})
+        problem = _refused(bomb, {"expands_too_far"})
+    assert "expands beyond the limit" in str(problem) and "damaged" not in str(problem)
     assert "Limit" not in str(problem) and "pypdf" not in str(problem)
     assert not [r for r in caplog.records if r.name.startswith("pypdf") and r.levelno < logging.ERROR]
+
+
+@pytest.mark.parametrize("engine", ["pypdf", "pdfium"])
+def test_bomb_says_it_expands_beyond_the_limit_with_either_engine(engine: str) -> None:
+    pytest.importorskip("pypdfium2")
+    from examgen.generator.extract import read_pages
+
+    bomb = raw_pdf(_page(_stream(b"0 0 m " * 15_000_000, flate=True)))  # 90 MB inflated
+    with pytest.raises(PdfProblem) as caught:
+        read_pages(bomb, 50, engine=engine)
+    assert caught.value.kind == "expands_too_far", caught.value
 
 
 def test_page_tree_loop() -> None:
