@@ -10,10 +10,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import honcho.command
+import honcho.manager
 from redis import Redis
 from redis.exceptions import RedisError
 
 from examgen.core.settings import get_settings
+from examgen.worker.pool import STOP_MARGIN_S
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +75,25 @@ def start_private_redis(url: str) -> subprocess.Popen[bytes] | None:
     return None
 
 
+def run_procfile(procfile: str, root: str) -> int:
+    """honcho's `start`, in this process, with the stop the pool promises.
+
+    On Ctrl-C honcho sends SIGTERM to every process, then SIGKILLs whatever still runs KILL_WAIT
+    (5) seconds after the first one exited: a running job would be cut short although the pool
+    lets it finish for EXAMGEN_SHUTDOWN_GRACE seconds and then hands it back. honcho reads that
+    module constant while it waits, so it gets the pool's whole bound, grace and margin included.
+    The private Redis is stopped only after that, so a job's end is still recorded.
+    """
+    honcho.manager.KILL_WAIT = get_settings().queue.shutdown_grace_s + STOP_MARGIN_S + 5
+    try:
+        honcho.command.main(["start", "-f", procfile, "-d", root])
+    except SystemExit as end:
+        # 130 and 143: honcho's answer to the Ctrl-C or SIGTERM that stopped everything cleanly.
+        code = end.code if isinstance(end.code, int) else 1
+        return 0 if code in (130, 143) else code
+    return 0
+
+
 def run_dev() -> int:
     url = get_settings().redis.url
     redis_process = None
@@ -81,10 +103,9 @@ def run_dev() -> int:
             return 1
     bin_dir = Path(sys.executable).parent
     # The Procfile says `examgen ...`: it must resolve to this installation, activated or not.
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    procfile = str(ROOT / "Procfile")
+    os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     try:
-        return subprocess.call([str(bin_dir / "honcho"), "start", "-f", procfile, "-d", str(ROOT)], env=env)
+        return run_procfile(str(ROOT / "Procfile"), str(ROOT))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -11,7 +11,9 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from examgen.core import keys, stats
+from examgen.core.enqueue import enqueue
 from tests.support import EXAMGEN, Proc, examgen_env, free_port, wait_until
+from tests.test_recovery import events, starts, status_of
 
 # Starts examgen processes or servers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
@@ -32,6 +34,23 @@ def test_dev_starts_redis_web_and_workers_and_ctrl_c_stops_all(tmp: Path) -> Non
         assert not _ready(web_port)
         wait_until(lambda: not _answers(redis_port), 15, what="the private Redis to stop")
         assert "started a private redis-server" in dev.output()
+    finally:
+        dev.stop()
+
+
+def test_ctrl_c_in_dev_lets_a_running_job_finish(redis: Redis, redis_url: str, tmp: Path) -> None:
+    # Longer than honcho's own 5 s before it SIGKILLs what still runs; well within the pool's grace.
+    env = examgen_env(redis_url, PORT=str(free_port()), EXAMGEN_HOST="127.0.0.1", MAX_CONCURRENT_JOBS="1")
+    dev = Proc([EXAMGEN, "dev"], env, tmp / "dev.log")
+    try:
+        wait_until(lambda: stats.read_status(redis, keys.queue, 1).live_workers == 1, 60, what="the worker pool")
+        job = enqueue(redis, "tests.testjobs.tracked", args=(10.0, "ctrl-c"))[0]
+        wait_until(lambda: starts(redis, "ctrl-c"), 30, what="the job to start")
+        dev.signal_group(signal.SIGINT)
+        dev.popen.wait(timeout=60)
+        assert status_of(redis, job.id) == "finished", dev.output()[-3000:]
+        assert [e[0] for e in events(redis)] == ["start", "end"]
+        assert redis.llen(keys.queue) == 0
     finally:
         dev.stop()
 

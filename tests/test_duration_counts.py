@@ -31,10 +31,12 @@ def counts(redis: Redis) -> tuple[float, float]:
     return float(processed.group(1)), float(histogram.group(1))
 
 
-def claimed(redis: Redis, lease_s: int) -> Job:
+def claimed(redis: Redis, lease_s: int) -> tuple[Job, str]:
+    """A job claimed with a lease of `lease_s`, and the claim's fencing token."""
     job = enqueue(redis, "tests.testjobs.tracked", args=(0.1, "x")).job
-    assert slots.claim(redis, keys.queue, 5, lease_s).job_id == job.id
-    return job
+    claim = slots.claim(redis, keys.queue, 5, lease_s)
+    assert claim.job_id == job.id
+    return job, claim.token
 
 
 def expire(redis: Redis) -> None:
@@ -51,19 +53,19 @@ def test_every_end_is_counted_in_both(redis: Redis, monkeypatch: pytest.MonkeyPa
     get_settings.cache_clear()
     queue = Queue(keys.QUEUE_NAME, connection=redis)
 
-    normal = claimed(redis, 30)
+    normal, token = claimed(redis, 30)
     normal.set_status(JobStatus.FINISHED)
-    assert slots.release(redis, normal.id, keys.queue).held
+    assert slots.release(redis, normal.id, keys.queue, token).held
     assert counts(redis) == (1, 1)
 
     # Ended, but its worker died before releasing: the reaper counts the end.
-    ended = claimed(redis, 1)
+    ended, _ = claimed(redis, 1)
     ended.started_at = datetime.now(UTC) - timedelta(seconds=3)
     ended.ended_at = datetime.now(UTC)
     ended.save()
     ended.set_status(JobStatus.FINISHED)
     # Started, and its process gone on its last attempt: the reaper fails it.
-    abandoned = claimed(redis, 1)
+    abandoned, _ = claimed(redis, 1)
     abandoned.started_at = datetime.now(UTC)
     abandoned.save()
     abandoned.set_status(JobStatus.STARTED)

@@ -21,6 +21,9 @@ from examgen.api.serverproto import PROTOCOLS
 from examgen.core.settings import get_settings
 from tests.support import examgen_env, free_port, start_web, wait_until
 
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
+
 HEAD = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 MAX_TRICKLED_BYTES = 60  # 15 s at 4 bytes a second: far past the 1 s deadline, still a bounded loop
 

@@ -19,7 +19,7 @@ operations = st.lists(st.sampled_from(["enqueue", "start", "end_ok", "end_fail"]
 def test_marks_equal_true_maxima(redis: Redis, schedule: list[str]) -> None:
     redis.flushall()
     waiting = 0
-    running: list[str] = []
+    running: list[slots.Claim] = []
     true_max_waiting = true_max_running = finished = failed = 0
     for op in schedule:
         if op == "enqueue":
@@ -30,14 +30,15 @@ def test_marks_equal_true_maxima(redis: Redis, schedule: list[str]) -> None:
             if waiting and len(running) < CAP:
                 assert claim.job_id is not None
                 waiting -= 1
-                running.append(claim.job_id)
+                running.append(claim)
             else:
                 assert claim.job_id is None
         elif running:
-            job_id = running.pop(0)
+            ended = running.pop(0)
+            assert ended.job_id
             ok = op == "end_ok"
-            Job.fetch(job_id, connection=redis).set_status(JobStatus.FINISHED if ok else JobStatus.FAILED)
-            assert slots.release(redis, job_id, keys.queue).held
+            Job.fetch(ended.job_id, connection=redis).set_status(JobStatus.FINISHED if ok else JobStatus.FAILED)
+            assert slots.release(redis, ended.job_id, keys.queue, ended.token).held
             finished += ok
             failed += not ok
         true_max_waiting = max(true_max_waiting, waiting)
@@ -55,10 +56,10 @@ def test_marks_catch_a_burst_between_two_polls(redis: Redis) -> None:
         claim = slots.claim(redis, keys.queue, CAP, lease_ttl_s=60)
         if claim.job_id:
             Job.fetch(claim.job_id, connection=redis).set_status(JobStatus.FINISHED)
-            slots.release(redis, claim.job_id, keys.queue)
+            slots.release(redis, claim.job_id, keys.queue, claim.token)
     while (claim := slots.claim(redis, keys.queue, CAP, lease_ttl_s=60)).job_id:
         Job.fetch(claim.job_id, connection=redis).set_status(JobStatus.FINISHED)
-        slots.release(redis, claim.job_id, keys.queue)
+        slots.release(redis, claim.job_id, keys.queue, claim.token)
     after = stats.read_status(redis, keys.queue, CAP)
     assert before.queue_size == after.queue_size == 0
     assert after.max_queue_size == 7 and after.max_processing == 1 and after.total_processed == 7
@@ -81,12 +82,12 @@ def test_an_expired_lease_frees_its_slot_and_is_reaped_once(redis: Redis) -> Non
     first = slots.claim(redis, keys.queue, 1, lease_ttl_s=60)
     assert first.job_id and slots.claim(redis, keys.queue, 1, lease_ttl_s=60).job_id is None
     redis.zadd(keys.leases, {first.job_id: 0})  # as if its holder stopped renewing long ago
-    assert not slots.renew(redis, first.job_id, 60)  # an expired lease is never revived
+    assert not slots.renew(redis, first.job_id, first.token, 60)  # an expired lease is never revived
     second = slots.claim(redis, keys.queue, 1, lease_ttl_s=60)
     assert second.job_id and second.job_id != first.job_id
     assert slots.reap(redis) == [first.job_id]
     assert slots.reap(redis) == []
-    assert not slots.release(redis, first.job_id, keys.queue).held
+    assert not slots.release(redis, first.job_id, keys.queue, first.token).held
 
 
 def test_history_keeps_the_minute_peaks_and_counts(redis: Redis) -> None:
@@ -94,7 +95,7 @@ def test_history_keeps_the_minute_peaks_and_counts(redis: Redis) -> None:
     claim = slots.claim(redis, keys.queue, CAP, lease_ttl_s=60)
     assert claim.job_id == ids[0]
     Job.fetch(claim.job_id, connection=redis).set_status(JobStatus.FAILED)
-    slots.release(redis, claim.job_id, keys.queue)
+    slots.release(redis, claim.job_id, keys.queue, claim.token)
     history = stats.read_history(redis, 5)
     assert len(history) == 5
     recent = history[-2:]  # the test may straddle a minute boundary

@@ -21,6 +21,9 @@ from examgen.worker import recovery
 from tests.support import examgen_env, start_web
 from tests.test_dashboard_auth import form_csrf
 
+# Starts examgen processes or servers: in `make test`, not in `make test-fast`.
+pytestmark = pytest.mark.procs
+
 VARIANTS = (
     "/rq/requeue/examgen",
     "/rq//requeue/examgen",

@@ -3,7 +3,8 @@
 Four changes to RQ's forking worker, each where RQ leaves a seam:
 - it dequeues by claiming a slot and a job together (``worker.slots.claim``), so the cap holds
   across every process on every host and the queue stays FIFO;
-- the work-horse dies with its worker and renews its own lease (``worker.lifeline``);
+- the work-horse dies with its worker and renews its own lease (``worker.lifeline``); the worker
+  kills a horse whose claim is gone (a stopped horse woken up late must not run beside its successor);
 - a horse that dies without a result (SIGKILL, OOM) puts its job back instead of failing it;
 - SIGTERM lets the running job finish for a grace period, then hands it back to the queue.
 """
@@ -16,12 +17,14 @@ from types import FrameType
 from typing import Any
 
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from rq import Queue, Worker
+from rq import Queue, Worker, worker_registration
 from rq.exceptions import NoSuchJobError
 from rq.executions import Execution
 from rq.job import Job, JobStatus
-from rq.registry import CanceledJobRegistry
+from rq.registry import CanceledJobRegistry, ReadyJobRegistry
+from rq.utils import now as utcnow
 from rq.worker import WorkerStatus
 
 from examgen.core import failures, keys, slots
@@ -48,6 +51,9 @@ class ExamWorker(Worker):
         self._lost_job_id: str | None = None
         self._handback_job_id: str | None = None
         self._released_job_id: str | None = None
+        # The running job's claim: its fencing token, and when the claim was sent (monotonic).
+        self._token = ""
+        self._claimed_at = 0.0
         self.push_exc_handler(failures.explain_failure)  # type: ignore[no-untyped-call]
 
     # -- shutdown -------------------------------------------------------------------------
@@ -70,6 +76,10 @@ class ExamWorker(Worker):
 
     def maintain_heartbeats(self, job: Job, execution: Execution) -> None:
         super().maintain_heartbeats(job, execution)
+        if self._lost_claim(job):
+            self.log.error("Worker %s: job %s's claim is gone; stopping its work-horse", self.name, job.id)
+            self.kill_horse()
+            return
         deadline = self._stop_deadline
         if deadline is not None and time.monotonic() >= deadline and self._handback_job_id != job.id:
             self.log.warning("Worker %s: grace period over, handing job %s back", self.name, job.id)
@@ -97,8 +107,10 @@ class ExamWorker(Worker):
                     self.heartbeat()
                     self.check_for_suspension(burst)
                 waited = True
+                sent = time.monotonic()
                 got = slots.claim(self.connection, queue.key, self.cap, self.lease_ttl_s)
                 if got.job_id is not None:
+                    self._token, self._claimed_at = got.token, sent
                     job = self._fetch_claimed(got.job_id, queue)
                     if job is None:
                         continue
@@ -123,16 +135,42 @@ class ExamWorker(Worker):
             job = None
         if job is None or job.get_status(refresh=False) in ENDED:
             # Deleted or canceled while it waited: give the slot straight back.
-            slots.release(self.connection, job_id, queue.key)
+            slots.release(self.connection, job_id, queue.key, self._token)
             return None
         if job.func_name in LEGACY_FUNCS:
             job.func_name = LEGACY_FUNCS[job.func_name]
         return job
 
+    def _lost_claim(self, job: Job) -> bool:
+        try:
+            return not slots.holds(self.connection, job.id, self._token)
+        except RedisError:
+            return False  # the horse's own watchdog stops it before the lease can expire unseen
+
+    def clean_registries(self) -> None:
+        """RQ's maintenance, minus its abandoned-job cleanup of the started registry.
+
+        That cleanup fails a job whose worker stopped heartbeating, racing examgen's reaper, which
+        runs the job again (worker.recovery): recovery has one owner, and it is the reaper.
+        """
+        for queue in self.queues:
+            if queue.acquire_maintenance_lock():
+                for registry in (
+                    queue.finished_job_registry,
+                    queue.failed_job_registry,
+                    queue.deferred_job_registry,
+                    ReadyJobRegistry(queue.name, queue.connection, serializer=queue.serializer),
+                ):
+                    registry.cleanup()
+                worker_registration.clean_worker_registry(queue)
+                queue.intermediate_queue.cleanup(self, queue)
+                queue.release_maintenance_lock()
+        self.last_cleaned_at = utcnow()  # type: ignore[assignment]
+
     # -- the run and its end ------------------------------------------------------------------
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         lifeline.die_with_parent()
-        lifeline.LeaseKeeper(self.connection, job.id, self.lease_ttl_s).start()
+        lifeline.LeaseKeeper(job.id, self._token, self.lease_ttl_s, self._claimed_at).start()
         super().main_work_horse(job, queue)
 
     def setup_work_horse_signals(self) -> None:
@@ -152,7 +190,7 @@ class ExamWorker(Worker):
 
     def _release(self, job: Job, queue: Queue) -> slots.Release:
         self._released_job_id = job.id
-        end = slots.release(self.connection, job.id, queue.key)
+        end = slots.release(self.connection, job.id, queue.key, self._token)
         if end.held:
             if end.status in ENDED:
                 self.connection.delete(keys.upload(job.id))

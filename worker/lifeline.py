@@ -17,10 +17,9 @@ import signal
 import threading
 import time
 
-from redis import Redis
 from redis.exceptions import RedisError
 
-from examgen.core import slots
+from examgen.core import connection, slots
 
 log = logging.getLogger("examgen.lifeline")
 
@@ -52,27 +51,47 @@ def _kill_self(reason: str) -> None:
 
 
 class LeaseKeeper(threading.Thread):
-    """Renews the job's lease from inside the process that runs the job."""
+    """Renews the job's lease from inside the process that runs the job.
 
-    def __init__(self, connection: Redis, job_id: str, lease_ttl_s: int) -> None:
+    A renewal sent at time t proves the claim until t + TTL on Redis' clock at the earliest, so the
+    process keeps a deadline of (send time of the last successful renewal) + TTL - one interval and
+    a watchdog thread kills it when the deadline passes: whether a renewal failed, blocked on a dead
+    socket, or the whole process was stopped (SIGSTOP, a paused VM) and woke up late.
+    """
+
+    def __init__(self, job_id: str, token: str, lease_ttl_s: int, claimed_at: float) -> None:
         super().__init__(name=f"lease-{job_id}", daemon=True)
-        self.connection = connection
         self.job_id = job_id
+        self.token = token
         self.lease_ttl_s = lease_ttl_s
         self.interval_s = max(lease_ttl_s / 6, 0.5)
+        self.valid_until = claimed_at + lease_ttl_s - self.interval_s
         self.parent = os.getppid()
+        # Its own client: no retry and a timeout of one interval, so a renewal never outlives its use.
+        self.connection = connection.connect_bounded(self.interval_s)
+        self.watchdog = threading.Thread(target=self._watch, name=f"lease-watchdog-{job_id}", daemon=True)
+
+    def start(self) -> None:
+        self.watchdog.start()
+        super().start()
+
+    def _watch(self) -> None:
+        while True:
+            left = self.valid_until - time.monotonic()
+            if left <= 0:
+                _kill_self("its slot lease ran out before a renewal arrived; it may belong to another job now")
+            time.sleep(min(left, self.interval_s))
 
     def run(self) -> None:
-        last_renewed = time.monotonic()
         while True:
             time.sleep(self.interval_s)
             if os.getppid() != self.parent:
                 _kill_self("its worker process is gone")
+            sent = time.monotonic()
             try:
-                if not slots.renew(self.connection, self.job_id, self.lease_ttl_s):
-                    _kill_self("its slot lease expired and may belong to another job now")
-                last_renewed = time.monotonic()
+                if not slots.renew(self.connection, self.job_id, self.token, self.lease_ttl_s):
+                    _kill_self("its slot lease expired or was taken over and may belong to another job now")
+                self.valid_until = sent + self.lease_ttl_s - self.interval_s
             except RedisError as exc:
-                # Stop before the lease can expire unseen; the job goes back to the queue.
-                if time.monotonic() - last_renewed > self.lease_ttl_s - 2 * self.interval_s:
-                    _kill_self(f"its slot lease could not be renewed ({exc.__class__.__name__})")
+                # The watchdog stops the process before the lease can expire unseen.
+                log.warning("could not renew the lease of job %s (%s)", self.job_id, exc.__class__.__name__)

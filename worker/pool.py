@@ -146,6 +146,12 @@ class Pool:
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         _preload_job_code()
+        # Jobs left by a pool that died go back before this pool's workers start: otherwise their
+        # first maintenance could find those jobs first, and RQ would fail them as abandoned.
+        try:
+            recovery.reap_expired(connection, queue)
+        except RedisError as exc:
+            log.error("pool %s: Redis unreachable (%s)", self.name, exc)
         for index in range(self.size):
             self._spawn(index)
         log.info("pool %s: %d workers, cap %d", self.name, self.size, self.settings.queue.max_concurrent_jobs)

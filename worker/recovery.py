@@ -2,6 +2,11 @@
 
 Used by the worker that saw its work-horse die and by the reaper that found an expired lease;
 whoever removed the lease is the only one acting on the job, so it is requeued at most once.
+
+Recovery may run long after the crash (a pool back after an outage): RQ's own bookkeeping of the
+run (its execution records) may have expired by then, and RQ's abandoned-job cleanup, run by any
+`rq info`, may already have failed the job. Neither stops the job from running again: examgen's
+reaper is the one owner of recovery, and every step here tolerates what RQ removed.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ import logging
 from datetime import UTC, datetime
 
 from redis import Redis
+from redis.client import Pipeline
+from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import NoSuchJobError
-from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 
@@ -34,22 +40,45 @@ def ran_ms(job: Job) -> int | None:
     return max(0, int((ended - started).total_seconds() * 1000))
 
 
-def count_attempt(connection: Redis, job_id: str) -> int:
-    with connection.pipeline() as pipe:
-        pipe.incr(keys.attempts(job_id))
-        pipe.expire(keys.attempts(job_id), get_settings().queue.result_ttl_s)
-        attempts, _ = pipe.execute()
-    return int(attempts)
+def _note_attempt(pipe: Pipeline, job_id: str) -> None:
+    pipe.incr(keys.attempts(job_id))
+    pipe.expire(keys.attempts(job_id), get_settings().queue.result_ttl_s)
 
 
-def requeue_front(connection: Redis, job: Job, queue: Queue, execution: Execution | None = None) -> None:
-    """Put a started job back at the head of the queue: it waited its turn already."""
+def _runs(job: Job, queue: Queue) -> list[str]:
+    """The job's entries in RQ's started registry, found by the entries alone.
+
+    RQ's remove_executions reads each execution's record first and raises once that expired.
+    """
+    registry = queue.started_job_registry
+    return [f"{j}:{e}" for j, e in registry.get_job_and_execution_ids(cleanup=False) if j == job.id]
+
+
+def abandoned_by_rq(job: Job) -> bool:
+    """RQ's own cleanup failed this job because its worker stopped heartbeating: it never ended."""
+    if job.get_status(refresh=False) != JobStatus.FAILED:
+        return False
+    result = job.latest_result()
+    return result is not None and "AbandonedJobError" in (result.exc_string or "")
+
+
+def requeue_front(connection: Redis, job: Job, queue: Queue, *, attempt: bool = False) -> None:
+    """Put a started job back at the head of the queue: it waited its turn already.
+
+    With `attempt`, the run counts against the job's attempts in the same transaction, so a
+    recovery tried again after a failure never counts one run twice.
+    """
+    rq_failed = abandoned_by_rq(job)
+    runs = _runs(job, queue)
     with connection.pipeline(transaction=True) as pipe:
         pipe.multi()
-        if execution is not None:
-            queue.started_job_registry.remove_execution(execution, pipeline=pipe)
-        else:
-            queue.started_job_registry.remove_executions(job, pipeline=pipe)
+        if runs:
+            pipe.zrem(queue.started_job_registry.key, *runs)
+        if attempt:
+            _note_attempt(pipe, job.id)
+        if rq_failed:
+            queue.failed_job_registry.remove(job, pipeline=pipe)
+            job.meta.pop("error", None)
         job.meta["progress"] = 0
         queue.enqueue_job(job, pipeline=pipe, at_front=True)
         stats.note_enqueued(pipe, queue.key)
@@ -62,8 +91,10 @@ def requeue_front(connection: Redis, job: Job, queue: Queue, execution: Executio
 def fail(connection: Redis, job: Job, queue: Queue, sentence: str) -> None:
     """End a job as failed with a sentence a person can act on (shown as the job's `error`)."""
     job.meta["error"] = sentence
+    runs = _runs(job, queue)
     with connection.pipeline(transaction=True) as pipe:
-        queue.started_job_registry.remove_executions(job, pipeline=pipe)
+        if runs:
+            pipe.zrem(queue.started_job_registry.key, *runs)
         job.save_meta()
         record_job_failure(job, sentence, pipe)
         pipe.execute()
@@ -76,13 +107,14 @@ def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: b
     claim the job at once, and its new lease must not be touched.
     """
     max_attempts = get_settings().queue.max_attempts
-    attempts = count_attempt(connection, job.id) if counts_as_attempt else 0
+    attempts = int(connection.get(keys.attempts(job.id)) or 0) + 1 if counts_as_attempt else 0
     if attempts >= max_attempts:
         fail(connection, job, queue, failures.abandoned_sentence(attempts))
+        # From here on the job has ended: a retry of this recovery only counts the end.
         slots.count_end(connection, job.id, queue.key, ran_ms(job))
         connection.delete(keys.upload(job.id))
         return "failed"
-    requeue_front(connection, job, queue)
+    requeue_front(connection, job, queue, attempt=counts_as_attempt)
     return "requeued"
 
 
@@ -91,16 +123,30 @@ def reap_expired(connection: Redis, queue: Queue) -> list[str]:
     handled = []
     for job_id in slots.reap(connection):
         try:
-            job = Job.fetch(job_id, connection=connection)
-        except NoSuchJobError:
+            _recover(connection, queue, job_id)
+        except RedisError:
+            slots.unreap(connection, job_id)  # Redis itself is failing: the caller retries later
+            raise
+        except Exception:
+            # One job's surprise must not stop the reaper (nor the pool): it is tried again next round.
+            log.exception("could not recover job %s; trying again later", job_id)
+            slots.unreap(connection, job_id)
             continue
-        status = job.get_status(refresh=False)
-        if status in (JobStatus.STARTED, JobStatus.QUEUED):
-            outcome = give_back(connection, job, queue, counts_as_attempt=True)
-            log.warning("lease of job %s expired; %s", job_id, outcome)
-        elif status in ENDED:
-            # It ended, but its worker died before giving the slot back: count the end once.
-            slots.count_end(connection, job_id, queue.key, ran_ms(job))
-            connection.delete(keys.upload(job_id))
         handled.append(job_id)
     return handled
+
+
+def _recover(connection: Redis, queue: Queue, job_id: str) -> None:
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        connection.delete(keys.upload(job_id))  # deleted or expired: nothing left to run
+        return
+    status = job.get_status(refresh=False)
+    if status in (JobStatus.STARTED, JobStatus.QUEUED) or abandoned_by_rq(job):
+        outcome = give_back(connection, job, queue, counts_as_attempt=True)
+        log.warning("lease of job %s expired; %s", job_id, outcome)
+    elif status in ENDED:
+        # It ended, but its worker died before giving the slot back: count the end once.
+        slots.count_end(connection, job_id, queue.key, ran_ms(job))
+        connection.delete(keys.upload(job_id))

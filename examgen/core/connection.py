@@ -36,3 +36,13 @@ def connect_async(url: str | None = None) -> AsyncRedis:
     """For the few hot web paths that must not pay a hop to a worker thread."""
     target = url or get_settings().redis.url
     return AsyncRedis.from_url(target, retry=AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 1), **_options(target))
+
+
+def connect_bounded(timeout_s: float, url: str | None = None) -> Redis:
+    """A client whose every call ends within about `timeout_s`: no retry, short socket timeouts.
+
+    For calls whose answer is worthless once late (a lease renewal).
+    """
+    target = url or get_settings().redis.url
+    options = {**_options(target), "socket_timeout": timeout_s, "socket_connect_timeout": timeout_s}
+    return Redis.from_url(target, retry=Retry(ExponentialBackoff(), 0), **options)

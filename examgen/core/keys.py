@@ -18,6 +18,10 @@ queue = _RQQueue.redis_queue_namespace_prefix + QUEUE_NAME
 leases = f"{PREFIX}:slots:leases"
 # When each running job's lease was first taken (ms): elapsed time for the wait estimate.
 lease_started = f"{PREFIX}:slots:started"
+# The fencing token of each running job's claim (job id -> token), and the counter that issues them:
+# a holder whose token is no longer here lost its claim, even when the job's lease is live again.
+lease_tokens = f"{PREFIX}:slots:tokens"
+lease_fence = f"{PREFIX}:slots:fence"
 # Idle workers block on this list; enqueues and releases push to it so a claim is tried at once.
 wakeup = f"{PREFIX}:slots:wakeup"
 wakeup_max_len = 256

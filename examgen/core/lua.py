@@ -64,116 +64,158 @@ return {queued, running}
 """
 )
 
-# KEYS: queue, leases, lease_started, stats, history. ARGV: cap, lease ms, history minutes.
+# KEYS: queue, leases, lease_started, stats, history, lease tokens, fence counter.
+# ARGV: cap, lease ms, history minutes.
 # Takes a slot and the oldest waiting job in one step: a job is always counted either as
-# waiting or as processing, never as both or neither.
+# waiting or as processing, never as both or neither. Every claim gets a new fencing token: only
+# its holder may renew, release or hand back this claim, however late a stale holder wakes up.
+# A lease is live while its expiry is after now (`> ms`), in every script.
 CLAIM = (
     _PRELUDE
     + """
+local queue_key, leases_key, started_key = KEYS[1], KEYS[2], KEYS[3]
+local stats_key, history_key, tokens_key, fence_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local cap, lease_ms, minutes = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local ms = now_ms()
-local running = redis.call('ZCOUNT', KEYS[2], '(' .. ms, '+inf')
-if running >= tonumber(ARGV[1]) then
-  return {0, redis.call('LLEN', KEYS[1]), running}
+local running = redis.call('ZCOUNT', leases_key, '(' .. ms, '+inf')
+if running >= cap then
+  return {0, redis.call('LLEN', queue_key), running}
 end
-local job_id = redis.call('LPOP', KEYS[1])
+local job_id = redis.call('LPOP', queue_key)
 if not job_id then
   return {0, 0, running}
 end
-redis.call('ZADD', KEYS[2], ms + tonumber(ARGV[2]), job_id)
-redis.call('HSET', KEYS[3], job_id, ms)
+local token = redis.call('INCR', fence_key)
+redis.call('ZADD', leases_key, ms + lease_ms, job_id)
+redis.call('HSET', started_key, job_id, ms)
+redis.call('HSET', tokens_key, job_id, token)
 running = running + 1
-raise_mark(KEYS[4], 'max_processing', running, ms)
-local queued = redis.call('LLEN', KEYS[1])
-note_levels(KEYS[5], tonumber(ARGV[3]), ms, queued, running)
-return {1, queued, running, job_id}
+raise_mark(stats_key, 'max_processing', running, ms)
+local queued = redis.call('LLEN', queue_key)
+note_levels(history_key, minutes, ms, queued, running)
+return {1, queued, running, job_id, token}
 """
 )
 
-# KEYS: leases. ARGV: job id, lease ms. An expired lease is never revived: its slot may
-# already be someone else's, so the holder must stop instead.
+# KEYS: leases, lease tokens. ARGV: job id, token, lease ms. An expired lease is never revived:
+# its slot may already be someone else's, so the holder must stop instead. A stale holder's token
+# no longer matches, so it cannot extend its successor's claim.
 RENEW = (
     _PRELUDE
     + """
+local leases_key, tokens_key = KEYS[1], KEYS[2]
+local job_id, token, lease_ms = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local ms = now_ms()
-local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not expiry or tonumber(expiry) < ms then
+if redis.call('HGET', tokens_key, job_id) ~= token then
   return 0
 end
-redis.call('ZADD', KEYS[1], 'XX', ms + tonumber(ARGV[2]), ARGV[1])
+local expiry = redis.call('ZSCORE', leases_key, job_id)
+if not expiry or tonumber(expiry) <= ms then
+  return 0
+end
+redis.call('ZADD', leases_key, 'XX', ms + lease_ms, job_id)
 return 1
 """
 )
 
-# KEYS: leases, lease_started, stats, history, job hash, queue, wakeup, duration histogram.
+# KEYS: leases, lease tokens. ARGV: job id, token. Whether this token still holds a live lease.
+HOLDS = (
+    _PRELUDE
+    + """
+local leases_key, tokens_key = KEYS[1], KEYS[2]
+local job_id, token = ARGV[1], ARGV[2]
+if redis.call('HGET', tokens_key, job_id) ~= token then
+  return 0
+end
+local expiry = redis.call('ZSCORE', leases_key, job_id)
+if not expiry or tonumber(expiry) <= now_ms() then
+  return 0
+end
+return 1
+"""
+)
+
+# KEYS: leases, lease_started, stats, history, job hash, queue, wakeup, duration histogram,
+#       lease tokens.
 # ARGV: job id, history minutes, EWMA weight, force ("1": leave leases alone and count the end
-#       of a job whose lease the caller already reaped), wakeup max length, the duration the
-#       caller measured for a forced end (ms, -1 unknown), bucket bounds (ms)...
+#       of a job whose lease the caller already reaped), wakeup max length, the caller's token,
+#       the duration the caller measured for a forced end (ms, -1 unknown), bucket bounds (ms)...
+#       A token other than the claim's frees nothing and counts nothing.
 RELEASE = (
     _PRELUDE
     + """
+local leases_key, started_key, stats_key, history_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local job_key, queue_key, wakeup_key, durations_key, tokens_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local job_id, minutes, weight = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local force, wakeup_len, token = ARGV[4] == '1', tonumber(ARGV[5]), ARGV[6]
+local measured_ms = tonumber(ARGV[7])
 local ms = now_ms()
 local held = 0
 local started = false
-if ARGV[4] ~= '1' then
-  held = redis.call('ZREM', KEYS[1], ARGV[1])
-  started = redis.call('HGET', KEYS[2], ARGV[1])
-  redis.call('HDEL', KEYS[2], ARGV[1])
+if not force and redis.call('HGET', tokens_key, job_id) == token then
+  held = redis.call('ZREM', leases_key, job_id)
+  started = redis.call('HGET', started_key, job_id)
+  redis.call('HDEL', started_key, job_id)
+  redis.call('HDEL', tokens_key, job_id)
 end
-local queued = redis.call('LLEN', KEYS[6])
-local running = redis.call('ZCOUNT', KEYS[1], '(' .. ms, '+inf')
-if held == 0 and ARGV[4] ~= '1' then
+local queued = redis.call('LLEN', queue_key)
+local running = redis.call('ZCOUNT', leases_key, '(' .. ms, '+inf')
+if held == 0 and not force then
   return {0, '', queued, running, -1}
 end
-local status = redis.call('HGET', KEYS[5], 'status') or ''
+local status = redis.call('HGET', job_key, 'status') or ''
 local duration = -1
-local slot = note_levels(KEYS[4], tonumber(ARGV[2]), ms, queued, running)
+local slot = note_levels(history_key, minutes, ms, queued, running)
 if status == 'finished' or status == 'failed' then
-  redis.call('HINCRBY', KEYS[3], 'total_processed', 1)
+  redis.call('HINCRBY', stats_key, 'total_processed', 1)
   if status == 'failed' then
-    redis.call('HINCRBY', KEYS[3], 'total_failed', 1)
-    redis.call('HINCRBY', KEYS[4], slot .. ':x', 1)
+    redis.call('HINCRBY', stats_key, 'total_failed', 1)
+    redis.call('HINCRBY', history_key, slot .. ':x', 1)
   else
-    redis.call('HINCRBY', KEYS[4], slot .. ':f', 1)
+    redis.call('HINCRBY', history_key, slot .. ':f', 1)
   end
   if started and held == 1 then
     duration = ms - tonumber(started)
-    local avg = tonumber(redis.call('HGET', KEYS[3], 'avg_job_ms') or '-1')
-    if avg < 0 then avg = duration else avg = avg + tonumber(ARGV[3]) * (duration - avg) end
-    redis.call('HSET', KEYS[3], 'avg_job_ms', tostring(avg))
-  elseif tonumber(ARGV[6]) >= 0 then
-    duration = tonumber(ARGV[6])
-  end
-  -- Every end counted in total_processed is also one histogram sample (0 s when its start is
-  -- unknown), so the histogram's count and the counter always agree. One bucket per job (the
-  -- first bound it fits under; ARGV[7..] are the bounds in ms): /metrics adds them up into
-  -- Prometheus' cumulative buckets at scrape time.
-  local sample = math.max(duration, 0)
-  redis.call('HINCRBY', KEYS[8], 'count', 1)
-  redis.call('HINCRBY', KEYS[8], 'sum_ms', sample)
-  for i = 7, #ARGV do
-    if sample <= tonumber(ARGV[i]) then
-      redis.call('HINCRBY', KEYS[8], 'in_' .. ARGV[i], 1)
-      break
+      local avg = tonumber(redis.call('HGET', stats_key, 'avg_job_ms') or '-1')
+      if avg < 0 then avg = duration else avg = avg + weight * (duration - avg) end
+      redis.call('HSET', stats_key, 'avg_job_ms', tostring(avg))
+    elseif measured_ms >= 0 then
+      duration = measured_ms
+    end
+    -- Every end counted in total_processed is also one histogram sample (0 s when its start is
+    -- unknown), so the histogram's count and the counter always agree. One bucket per job (the
+    -- first bound it fits under; ARGV[8..] are the bounds in ms): /metrics adds them up into
+    -- Prometheus' cumulative buckets at scrape time.
+    local sample = math.max(duration, 0)
+    redis.call('HINCRBY', durations_key, 'count', 1)
+    redis.call('HINCRBY', durations_key, 'sum_ms', sample)
+    for i = 8, #ARGV do
+      if sample <= tonumber(ARGV[i]) then
+        redis.call('HINCRBY', durations_key, 'in_' .. ARGV[i], 1)
+        break
     end
   end
 end
 if held == 1 then
-  wake(KEYS[7], tonumber(ARGV[5]))
+  wake(wakeup_key, wakeup_len)
 end
 return {held, status, queued, running, duration}
 """
 )
 
-# KEYS: leases, lease_started. ARGV: most leases to reap. Removes expired leases and returns
-# their job ids; only the caller that removed a lease acts on its job.
+# KEYS: leases, lease_started, lease tokens. ARGV: most leases to reap. Removes expired leases
+# (expiry at or before now) with their tokens and returns their job ids; only the caller that
+# removed a lease acts on its job.
 REAP = (
     _PRELUDE
     + """
+local leases_key, started_key, tokens_key = KEYS[1], KEYS[2], KEYS[3]
 local ms = now_ms()
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'LIMIT', 0, tonumber(ARGV[1]))
+local ids = redis.call('ZRANGEBYSCORE', leases_key, '-inf', ms, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, id in ipairs(ids) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', leases_key, id)
+  redis.call('HDEL', started_key, id)
+  redis.call('HDEL', tokens_key, id)
 end
 return ids
 """

@@ -3,6 +3,10 @@
 A worker takes a slot and the next job in one script (``claim``); the process running the job
 renews the lease (``renew``); the end of the job gives it back (``release``). A lease nobody
 renews expires, its slot is free at once, and ``reap`` hands its job to whoever reaps it.
+
+Every claim carries a fencing token: renew and release need it, so a holder that was stalled
+past its lease (a paused VM, a stopped process) can neither extend, free nor hand back the claim
+that replaced its own.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ _claim = Script(None, lua.CLAIM.encode())  # type: ignore[arg-type]
 _renew = Script(None, lua.RENEW.encode())  # type: ignore[arg-type]
 _release = Script(None, lua.RELEASE.encode())  # type: ignore[arg-type]
 _reap = Script(None, lua.REAP.encode())  # type: ignore[arg-type]
+_holds = Script(None, lua.HOLDS.encode())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Levels:
 class Claim:
     job_id: str | None
     levels: Levels
+    token: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,36 +56,52 @@ class Release:
 def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int) -> Claim:
     """Take a slot and the oldest waiting job, or nothing when the cap is reached or none waits."""
     got, queued, running, *rest = _claim(
-        keys=[queue_key, keys.leases, keys.lease_started, keys.stats, keys.history],
+        keys=[
+            queue_key,
+            keys.leases,
+            keys.lease_started,
+            keys.stats,
+            keys.history,
+            keys.lease_tokens,
+            keys.lease_fence,
+        ],
         args=[cap, lease_ttl_s * 1000, keys.history_minutes],
         client=connection,
     )
-    job_id = rest[0].decode() if got else None
-    return Claim(job_id, Levels(int(queued), int(running)))
+    if not got:
+        return Claim(None, Levels(int(queued), int(running)))
+    return Claim(rest[0].decode(), Levels(int(queued), int(running)), str(int(rest[1])))
 
 
-def renew(connection: Redis, job_id: str, lease_ttl_s: int) -> bool:
-    """Extend a job's lease; False when it has expired or been reaped (the holder must stop)."""
-    return bool(_renew(keys=[keys.leases], args=[job_id, lease_ttl_s * 1000], client=connection))
+def renew(connection: Redis, job_id: str, token: str, lease_ttl_s: int) -> bool:
+    """Extend this claim's lease; False when it expired, was reaped or replaced (the holder must stop)."""
+    return bool(
+        _renew(keys=[keys.leases, keys.lease_tokens], args=[job_id, token, lease_ttl_s * 1000], client=connection)
+    )
 
 
-def release(connection: Redis, job_id: str, queue_key: str) -> Release:
-    """Give a job's slot back and count its end by the status RQ recorded.
+def holds(connection: Redis, job_id: str, token: str) -> bool:
+    """Whether this claim is still live, without extending it."""
+    return bool(_holds(keys=[keys.leases, keys.lease_tokens], args=[job_id, token], client=connection))
 
-    Without the lease nothing is counted: whoever removed it (the reaper) handles the job.
-    Never call this after requeueing a job: its new lease has the same member.
+
+def release(connection: Redis, job_id: str, queue_key: str, token: str) -> Release:
+    """Give this claim's slot back and count its job's end by the status RQ recorded.
+
+    Without the claim nothing is freed or counted: whoever removed it (the reaper) handles the job,
+    and a later claim of the same job (after a requeue) carries another token.
     """
-    return _run_release(connection, job_id, queue_key, force=False)
+    return _run_release(connection, job_id, queue_key, token)
 
 
 def count_end(connection: Redis, job_id: str, queue_key: str, duration_ms: int | None) -> Release:
     """Count the end of a job whose lease the caller already removed (reap, give-back), with the
     duration the caller measured (the lease's start is gone with the lease)."""
-    return _run_release(connection, job_id, queue_key, force=True, duration_ms=duration_ms)
+    return _run_release(connection, job_id, queue_key, None, duration_ms)
 
 
 def _run_release(
-    connection: Redis, job_id: str, queue_key: str, *, force: bool, duration_ms: int | None = None
+    connection: Redis, job_id: str, queue_key: str, token: str | None, duration_ms: int | None = None
 ) -> Release:
     held, status, queued, running, duration = _release(
         keys=[
@@ -91,13 +113,15 @@ def _run_release(
             queue_key,
             keys.wakeup,
             keys.durations,
+            keys.lease_tokens,
         ],
         args=[
             job_id,
             keys.history_minutes,
             DURATION_EWMA_WEIGHT,
-            "1" if force else "0",
+            "1" if token is None else "0",
             keys.wakeup_max_len,
+            token or "",
             -1 if duration_ms is None else duration_ms,
             *(int(bound * 1000) for bound in keys.duration_buckets_s),
         ],
@@ -113,9 +137,14 @@ def _run_release(
 
 def reap(connection: Redis, limit: int = 100) -> list[str]:
     """Remove expired leases; the ids returned are this caller's to requeue or fail."""
-    ids = _reap(keys=[keys.leases, keys.lease_started], args=[limit], client=connection)
+    ids = _reap(keys=[keys.leases, keys.lease_started, keys.lease_tokens], args=[limit], client=connection)
     return [i.decode() for i in ids]
 
 
-def holds(connection: Redis | Pipeline, job_id: str) -> bool:
+def unreap(connection: Redis, job_id: str) -> None:
+    """Put back an already expired, tokenless lease, so the next reap tries this job again."""
+    connection.zadd(keys.leases, {job_id: 0}, nx=True)
+
+
+def leased(connection: Redis | Pipeline, job_id: str) -> bool:
     return connection.zscore(keys.leases, job_id) is not None

@@ -133,5 +133,5 @@ def cancel(redis: Redis, job: Job) -> None:
             time.sleep(0.1)
             continue
         break
-    while time.monotonic() < deadline and job.get_status() not in ENDED and slots.holds(redis, job.id):
+    while time.monotonic() < deadline and job.get_status() not in ENDED and slots.leased(redis, job.id):
         time.sleep(0.1)
