@@ -26,11 +26,11 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
 from .errors import EngineUnavailable, PdfProblem
+from .page_cost import MAX_DOCUMENT_CHARS, bounded_page
 
 ENGINES = ("pypdf", "pdfium")
 
-# pypdf reports every oddity of a file through logging; on hostile input that is thousands of lines
-# in the worker log, and none of it is actionable. Errors still get through.
+# pypdf logs every oddity of a file: thousands of lines on hostile input, none actionable. Errors still show.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def read_pages(
             raise PdfProblem.too_many_pages(total, max_pages)
         return _collect(
             total,
-            lambda index: reader.pages[index].extract_text() or "",
+            lambda index: bounded_page(reader.pages[index]).extract_text() or "",
             lambda index: _has_image(reader, index),
             _title(reader),
             on_page,
@@ -179,12 +179,14 @@ def _collect(
     title: str | None,
     on_page: Callable[[int, int], None] | None,
 ) -> RawPdf:
-    """Every page's text, whichever engine reads it."""
+    """Every page's text, whichever engine reads it, up to MAX_DOCUMENT_CHARS."""
     pages: list[str] = []
     failures: list[Exception] = []
+    read = 0
     for index in range(total):
         try:
-            pages.append(page_text(index))
+            pages.append(page_text(index) if read <= MAX_DOCUMENT_CHARS else "")
+            read += len(pages[-1])
         except Exception as error:
             # One broken or bomb-like page should not cost the reader the rest of the document.
             failures.append(error)

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -21,13 +21,19 @@ from .llm import LlmBackend, llm_questions
 from .options import ExamOptions
 from .questions import Draft, build_questions
 from .select import Candidate, is_prose, is_usable, rank, spread
-from .sentences import split_sentences
+from .sentences import Sentence, split_sentences
 from .terms import Occurrence
 from .validate import question_problems
 
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 40
+# The text the later stages look at, at most: about a 500-page book of ordinary prose (the page
+# limit's worth). A longer text (one page of a hostile PDF can hold megabytes) is sampled evenly, so
+# no upload costs more than the biggest ordinary one, and the sample still spans the whole document.
+ANALYSED_CHARS = 1_000_000
+# How many (sentence, key) pairs may be offered distractors before the exam makes do with what it has.
+_TRIES_PER_QUESTION = 40
 _LATIN_WORD = re.compile(r"[^\W\d_]{2,}")
 _IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -60,6 +66,21 @@ def _check_text(raw: RawPdf, doc: Document) -> int:
     if words < MIN_WORDS:
         raise PdfProblem.too_little_text(words)
     return words
+
+
+def analysed(sentences: Sequence[Sentence], budget: int = ANALYSED_CHARS) -> list[int]:
+    """Indices of the sentences to analyse: all of them, or an even sample of about `budget` characters."""
+    total = sum(len(s.text) for s in sentences)
+    if total <= budget:
+        return [s.index for s in sentences]
+    keep, credit = [], 0.0
+    for sentence in sentences:
+        # Error diffusion: each sentence earns its share of the budget, and is kept once it has paid.
+        credit += len(sentence.text) * budget / total
+        if credit >= len(sentence.text):
+            credit -= len(sentence.text)
+            keep.append(sentence.index)
+    return keep
 
 
 def _title(options: ExamOptions, raw: RawPdf, filename: str) -> str:
@@ -98,7 +119,7 @@ def generate_exam(
     sentences = split_sentences(doc, lang)
     progress(87)
 
-    prose = [s.index for s in sentences if is_prose(s, lang)]
+    prose = [i for i in analysed(sentences) if is_prose(sentences[i], lang)]
     usable = [i for i in prose if is_usable(sentences[i], lang)]
     if lang == "zh":
         analysis = analyze_chinese(sentences, usable, prose)
@@ -119,7 +140,14 @@ def generate_exam(
             found[slot] = tuple(finder.find(candidate.sentence.text, occurrence, rng, position))
         return found[slot]
 
+    tries = [0]
+
     def accept(candidate: Candidate, occurrence: Occurrence) -> bool:
+        # Each try searches the distractor pools; an exam that finds no distractors anywhere (mcq
+        # only, a text of one kind of term) must not try every sentence of a huge document.
+        tries[0] += 1
+        if tries[0] > _TRIES_PER_QUESTION * options.num_questions:
+            return False
         have = len(distractors(candidate, occurrence))
         if options.types == ("mcq",):
             return have >= 3

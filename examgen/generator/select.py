@@ -41,6 +41,7 @@ _BOILERPLATE = re.compile(
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # "IIs", "IsS" (formula names), "heißtVerklebung" (words pypdf ran together).
 _ODD_CASE = re.compile(r"^[A-Z]{2,}[a-z]|[a-zäöüß][A-ZÄÖÜ]")
+_INDEXED = re.compile(r"\D\d+")  # "U1", "x2": variables with an index
 _SHORT_DOTTED = re.compile(r"(?<!\w)\w{1,4}\.(?=\s|$)")
 _CLOSERS = "\"'”’»)]）」』"
 _DEFINING = {
@@ -70,15 +71,15 @@ def is_prose(sentence: Sentence, lang: str) -> bool:
     words = _WORD.findall(text)
     if not 5 <= len(words) <= 60 or _ending(text) not in ".!" or text[0].islower():
         return False
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text))
     if letters < 0.78 * (len(text) - text.count(" ")):
         return False
-    if sum(ch.isupper() for ch in text) > 0.35 * letters:
+    if sum(map(str.isupper, text)) > 0.35 * letters:
         return False  # headings and UML labels in capitals
     if len(_SHORT_DOTTED.findall(text)) >= 5:
         return False  # a list of abbreviations ("o. B. d. A. ... Prop. ... sog."), not a sentence
     # Variables ("X", "U1") and formula names ("fdA", counted twice): a few are fine in prose.
-    variables = sum((len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or bool(re.fullmatch(r"\D\d+", w)) for w in words)
+    variables = sum((len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or bool(_INDEXED.fullmatch(w)) for w in words)
     return variables + 2 * sum(bool(_ODD_CASE.search(w)) for w in words) <= 2
 
 

@@ -43,19 +43,26 @@ _LEADING_NOISE = re.compile(
 # "Beweis:", "Hinweis:", "Note:" open a sentence without being part of what it says.
 _LABEL = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{2,14}\.?:\s+(?=\S)")
 _WORD_BEFORE = re.compile(r"(\S+?)[.!?…]+[\"'”’»)\]]*$")
+_NEXT_WORD = re.compile(r"\s*(\S+)")
+_INITIAL_NEXT = re.compile(r"[^\W\d_]\.")
+# Words longer than this are neither abbreviations nor initials, so looking further back is waste.
+_WINDOW = 80
 
 
 def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
+    # Everything here looks at a bounded window around the stop: a paragraph can be megabytes long
+    # (one page of a hostile PDF), and copying or rescanning it at every full stop is quadratic.
     punct = stop.group(0)
-    rest = paragraph[stop.end() :].lstrip()
-    if not rest:
+    following = _NEXT_WORD.match(paragraph, stop.end())
+    if following is None:
         return True
-    nxt = rest[0]
-    if nxt.islower():
+    nxt = following.group(1)
+    if nxt[0].islower():
         return False  # "e.g. the", "z. B. auch", "... and so on. the" (the last one is rare)
     if "." not in punct or any(ch in punct for ch in "!?"):
         return True
-    before = _WORD_BEFORE.search(paragraph, 0, stop.end())
+    window = max(0, stop.start() - _WINDOW)
+    before = _WORD_BEFORE.search(paragraph, window, stop.end())
     word = before.group(1).lower() if before else ""
     word = word.lstrip("([\"'„“‘«")
     if word in ABBREVIATIONS:
@@ -63,15 +70,15 @@ def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
     if word in _SOMETIMES:
         return True
     if len(word) == 1 and word.isalpha() and before is not None:
-        if re.match(r"[^\W\d_]\.", rest):
+        if _INITIAL_NEXT.match(nxt):
             return False  # "z. B.", "d. h.", "i. e."
-        earlier = paragraph[: before.start(1)].split()
+        earlier = paragraph[max(0, before.start(1) - _WINDOW) : before.start(1)].split()
         # An initial: "John F. Kennedy". Not in German, where "für eine Menge X. Dann" capitalises nouns.
         if lang != "de" and word.upper() == before.group(1) and earlier and earlier[-1][:1].isupper():
             return False
     if lang == "de" and word.isdigit() and len(word) <= 2:
         # German ordinals: "am 31. Dezember", "im 2. Kapitel".
-        first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+        first = nxt.lower()
         if first in _MONTHS_DE or first.rstrip(".") in {"kapitel", "auflage", "jahrhundert", "ordnung"}:
             return False
     return True

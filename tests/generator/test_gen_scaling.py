@@ -1,0 +1,133 @@
+"""What a document costs grows no faster than its text (issue 12 item 3), and is bounded.
+
+No test here asserts seconds: each compares two sizes measured in the same run and asserts the ratio
+of the time per character, with margins wide enough for a loaded two-core CI box (linear code comes
+out near 1x; the quadratic sentence splitter this replaced came out near the size ratio, 8x). The
+big case runs in a forked child with a deadline, so super-linear code fails in seconds instead of
+running for the quarter of an hour it would take.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import time
+from collections.abc import Callable
+from functools import cache
+
+import pytest
+from big_fixture import big_page_pdf, prose
+
+from examgen.generator import ExamOptions, extract, generate_exam, pipeline
+from examgen.generator.extract import RawPdf, read_pages
+from examgen.generator.layout import Document
+from examgen.generator.page_cost import MAX_DOCUMENT_CHARS
+from examgen.generator.pipeline import analysed
+from examgen.generator.sentences import Sentence, split_sentences
+
+SMALL, BIG = 125_000, 1_000_000
+GROWTH = 3.0  # allowed growth of the time per character from SMALL to BIG
+
+
+def _timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def _child(work: Callable[[], object], results: multiprocessing.SimpleQueue[float]) -> None:
+    results.put(_timed(work))
+
+
+def _timed_with_deadline(work: Callable[[], object], deadline: float) -> float:
+    """Seconds `work` took in a forked child; infinity when it was still running after `deadline`."""
+    context = multiprocessing.get_context("fork")
+    results: multiprocessing.SimpleQueue[float] = context.SimpleQueue()
+    child = context.Process(target=_child, args=(work, results))
+    child.start()
+    child.join(deadline)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return float("inf")
+    return results.get() if not results.empty() else float("inf")
+
+
+def _assert_linear(run: Callable[[int], Callable[[], object]], what: str) -> None:
+    small_work, big_work = run(SMALL), run(BIG)
+    small = min(_timed(small_work) for _ in range(2))
+    limit = GROWTH * small * BIG / SMALL
+    big = _timed_with_deadline(big_work, deadline=limit + 5.0)
+    growth = (big / BIG) / (small / SMALL)
+    assert growth <= GROWTH, f"{what}: time per character grew {growth:.1f}x from {SMALL:,} to {BIG:,} characters"
+
+
+@cache
+def _pages(chars: int) -> RawPdf:
+    return read_pages(big_page_pdf(chars), 10, engine="pypdf")
+
+
+def test_generator_time_per_character_does_not_grow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every stage after extraction (layout, language, sentences, filters, key phrases, ranking,
+    distractors, questions, validation) on one generated page of 1 MB of text."""
+
+    def run(chars: int) -> Callable[[], object]:
+        raw = _pages(chars)
+
+        def work() -> object:
+            monkeypatch.setattr(pipeline, "read_pages", lambda *args, **kwargs: raw)
+            return generate_exam(b"%PDF-", "big.pdf", ExamOptions(), max_pages=10)
+
+        return work
+
+    _assert_linear(run, "generate_exam after extraction")
+
+
+def test_sentence_splitting_time_per_character_does_not_grow() -> None:
+    def run(chars: int) -> Callable[[], object]:
+        doc = Document(prose(chars), (0,))  # one paragraph: the splitter's worst case
+        return lambda: split_sentences(doc, "en")
+
+    _assert_linear(run, "split_sentences")
+
+
+def test_a_huge_page_is_read_only_as_far_as_a_bound() -> None:
+    """pypdf's extraction is quadratic in a page's text (7.1); a 4 MB page must not cost 16 times a
+    1 MB one, and what is read is the page's beginning."""
+    huge = big_page_pdf(4 * BIG)
+    normal = min(_timed(lambda: read_pages(big_page_pdf(BIG), 10, engine="pypdf")) for _ in range(1))
+    cost = _timed_with_deadline(lambda: read_pages(huge, 10, engine="pypdf"), deadline=8 * normal + 5.0)
+    assert cost <= 6 * normal, f"a 4 MB page took {cost / normal:.1f}x a 1 MB one"
+    text = read_pages(huge, 10, engine="pypdf").pages[0]
+    assert BIG <= len(text) < 2 * BIG
+    assert _pages(BIG).pages[0][:10_000] == text[:10_000]
+
+
+def test_reading_stops_after_a_very_large_books_text() -> None:
+    asked: list[int] = []
+
+    def page_text(index: int) -> str:
+        asked.append(index)
+        return "word " * 200_000  # a million characters
+
+    raw = extract._collect(20, page_text, lambda index: False, None, None)
+    read = MAX_DOCUMENT_CHARS // 1_000_000 + 1
+    assert asked == list(range(read))
+    assert [bool(text) for text in raw.pages] == [True] * read + [False] * (20 - read)
+
+
+def _sentences(count: int, length: int) -> list[Sentence]:
+    text = "x" * (length - 1) + "."
+    return [Sentence(i, text, i * (length + 1), 1) for i in range(count)]
+
+
+def test_analysed_sentences_are_bounded_and_spread_evenly() -> None:
+    few = _sentences(50, 100)
+    assert analysed(few, budget=10_000) == list(range(50))
+    many = _sentences(100_000, 100)  # 10 MB of sentences, a budget of 1 MB
+    kept = analysed(many, budget=1_000_000)
+    assert 9_900 <= len(kept) <= 10_000
+    assert kept[0] < 20 and kept[-1] > 99_980
+    gaps = {b - a for a, b in itertools.pairwise(kept)}
+    assert gaps == {10}
+    assert analysed(many, budget=1_000_000) == kept
