@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -213,3 +214,51 @@ def start_pool(
 ) -> Proc:
     """`examgen worker -n N` (the Procfile's worker line), logging to its own file."""
     return Proc([EXAMGEN, "worker", "-n", str(n), *extra], env, logs / f"{name}-{time.monotonic_ns()}.log", cwd)
+
+
+class ReplyDroppingProxy:
+    """A TCP proxy to a Redis on 127.0.0.1 that can lose one reply: the request reaches Redis and
+    runs, its answer never reaches the client, whose connection is closed instead.
+
+    For the calls that must run at most once: a client that re-sends on a lost connection runs
+    them twice (what a Redis stall past the socket timeout, or a dropped link, does).
+    """
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.drop_next_reply = False
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
+        threading.Thread(target=self._pump, args=(client, upstream, False), daemon=True).start()
+        self._pump(upstream, client, True)
+
+    def _pump(self, source: socket.socket, target: socket.socket, replies: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if replies and self.drop_next_reply:
+                    self.drop_next_reply = False
+                    break  # the request ran; its reply is lost with the connection
+                target.sendall(chunk)
+        except OSError:
+            pass
+        for end in (source, target):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self.listener.close()

@@ -1,8 +1,10 @@
-"""Claims under any interleaving of claim, renew, release, reap, requeue and time passing, stale holders included.
+"""Claims and recoveries under any interleaving, stale holders and stalled recoverers included.
 
-At every step: live leases never exceed the cap, no job has two live holders, and a job is never
-both waiting and held. Time passing is modelled by moving every lease's expiry into the past, as a
-clock step or a holder stalled for that long would leave it.
+Rules: submit, claim, renew, release, a worker handing its claim back (its horse died), reaping,
+finishing a recovery (with the current or a stale recovery token), and time passing (every lease
+and every parked recovery moved into the past, as a clock step or a long stall would leave it).
+At every step: live leases never exceed the cap, no job has two live holders, a job is never both
+waiting and held, and every job submitted is somewhere: waiting (once), leased, or parked.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ CAP = 2
 LEASE_S = 60
 
 
-def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
+def test_no_stale_holder_ever_shares_or_steals_a_claim_and_no_job_is_lost(redis: Redis) -> None:
     queue = queue_for(redis)
 
     class Leases(RuleBasedStateMachine):
@@ -29,10 +31,15 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
             super().__init__()
             redis.flushall()
             self.holders: list[slots.Claim] = []  # every claim ever made, stale ones too
+            self.recoveries: list[tuple[str, str]] = []  # every recovery ever started, stale ones too
+            self.jobs: set[str] = set()
+
+        def recovery_is_current(self, job_id: str, token: str) -> bool:
+            return redis.get(keys.recovery_token(job_id)) == token.encode()
 
         @rule()
         def submit(self) -> None:
-            enqueue(redis, "tests.testjobs.tracked", args=(0,))
+            self.jobs.add(enqueue(redis, "tests.testjobs.tracked", args=(0,)).job.id)
 
         @rule()
         def claim(self) -> None:
@@ -49,8 +56,8 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
                 was_live = slots.holds(redis, holder.job_id, holder.token)
                 assert slots.renew(redis, holder.job_id, holder.token, LEASE_S) == was_live
 
-        @rule(data=st.data(), requeue=st.booleans())
-        def release(self, data: st.DataObject, requeue: bool) -> None:
+        @rule(data=st.data())
+        def release(self, data: st.DataObject) -> None:
             if self.holders:
                 holder = data.draw(st.sampled_from(self.holders))
                 assert holder.job_id
@@ -62,22 +69,42 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
                 }
                 end = slots.release(redis, holder.job_id, keys.queue, holder.token)
                 assert end.held == mine
+                if end.held:
+                    self.jobs.discard(holder.job_id)  # it ended (the machine does not run jobs)
                 # A stale holder's release frees nobody else's claim.
                 assert all(
                     slots.holds(redis, h.job_id, h.token) for h in self.holders if h.token in others and h.job_id
                 )
-                if end.held and requeue:  # the horse died without a result: the job goes back
-                    recovery.requeue_front(redis, Job.fetch(holder.job_id, connection=redis), queue)
+
+        @rule(data=st.data())
+        def hand_back(self, data: st.DataObject) -> None:
+            if self.holders:
+                holder = data.draw(st.sampled_from(self.holders))
+                assert holder.job_id
+                mine = redis.hget(keys.lease_tokens, holder.job_id) == holder.token.encode()
+                parked = slots.hand_back(redis, holder.job_id, holder.token)
+                assert (parked is not None) == mine
+                if parked is not None:
+                    self.recoveries.append((holder.job_id, parked))
 
         @rule()
         def reap(self) -> None:
-            for job_id in slots.reap(redis):
-                recovery.requeue_front(redis, Job.fetch(job_id, connection=redis), queue)
+            # The reaper may die right here: nothing is finished, the jobs stay parked.
+            self.recoveries += slots.reap(redis)
+
+        @rule(data=st.data())
+        def finish_recovery(self, data: st.DataObject) -> None:
+            if self.recoveries:
+                job_id, token = data.draw(st.sampled_from(self.recoveries))
+                current = self.recovery_is_current(job_id, token)
+                done = recovery.requeue_front(redis, Job.fetch(job_id, connection=redis), queue, token)
+                assert done == current  # an overtaken recoverer writes nothing
 
         @rule(ms=st.integers(min_value=0, max_value=2 * LEASE_S * 1000))
         def time_passes(self, ms: int) -> None:
-            for member, expiry in redis.zrange(keys.leases, 0, -1, withscores=True):
-                redis.zadd(keys.leases, {member: expiry - ms})
+            for key in (keys.leases, keys.recovering):
+                for member, expiry in redis.zrange(key, 0, -1, withscores=True):
+                    redis.zadd(key, {member: expiry - ms})
 
         @invariant()
         def cap_holds(self) -> None:
@@ -91,6 +118,14 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
             assert len(live) == len(set(live))
             waiting = {i.decode() for i in redis.lrange(keys.queue, 0, -1)}
             assert not waiting & set(live)
+
+        @invariant()
+        def no_job_is_lost_or_doubled(self) -> None:
+            waiting = [i.decode() for i in redis.lrange(keys.queue, 0, -1)]
+            leased = {m.decode() for m in redis.zrange(keys.leases, 0, -1)}
+            parked = {m.decode() for m in redis.zrange(keys.recovering, 0, -1)}
+            assert len(waiting) == len(set(waiting))  # never queued twice
+            assert self.jobs <= set(waiting) | leased | parked  # every unfinished job is somewhere
 
     run_state_machine_as_test(
         Leases,

@@ -28,6 +28,7 @@ from rq.utils import now as utcnow
 from rq.worker import WorkerStatus
 
 from examgen.core import failures, keys, slots
+from examgen.core.connection import connect
 from examgen.core.jobstates import ENDED, LEGACY_FUNCS
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -54,6 +55,10 @@ class ExamWorker(Worker):
         # The running job's claim: its fencing token, and when the claim was sent (monotonic).
         self._token = ""
         self._claimed_at = 0.0
+        # Claims, releases and hand-backs must run at most once: a re-sent call whose first reply
+        # was lost could pop a second job or free nothing. This client never re-sends; a lost
+        # reply leaves a lease that expires, and the reaper settles the job by its status.
+        self.once = connect(retries=0)
         self.push_exc_handler(failures.explain_failure)  # type: ignore[no-untyped-call]
 
     # -- shutdown -------------------------------------------------------------------------
@@ -108,7 +113,7 @@ class ExamWorker(Worker):
                     self.check_for_suspension(burst)
                 waited = True
                 sent = time.monotonic()
-                got = slots.claim(self.connection, queue.key, self.cap, self.lease_ttl_s)
+                got = slots.claim(self.once, queue.key, self.cap, self.lease_ttl_s)
                 if got.job_id is not None:
                     self._token, self._claimed_at = got.token, sent
                     job = self._fetch_claimed(got.job_id, queue)
@@ -135,7 +140,7 @@ class ExamWorker(Worker):
             job = None
         if job is None or job.get_status(refresh=False) in ENDED:
             # Deleted or canceled while it waited: give the slot straight back.
-            slots.release(self.connection, job_id, queue.key, self._token)
+            slots.release(self.once, job_id, queue.key, self._token)
             return None
         if job.func_name in LEGACY_FUNCS:
             job.func_name = LEGACY_FUNCS[job.func_name]
@@ -185,12 +190,17 @@ class ExamWorker(Worker):
             super().execute_job(job, queue)
         finally:
             if self._released_job_id != job.id:
-                self._release(job, queue)
+                try:
+                    self._release(job, queue)
+                except RedisError as exc:
+                    # Not re-sent (it may have run): the lease then expires and the reaper settles
+                    # the job by the status RQ recorded, counting its end once.
+                    self.log.error("Worker %s: could not release job %s (%s)", self.name, job.id, exc)
             self._released_job_id = None
 
     def _release(self, job: Job, queue: Queue) -> slots.Release:
         self._released_job_id = job.id
-        end = slots.release(self.connection, job.id, queue.key, self._token)
+        end = slots.release(self.once, job.id, queue.key, self._token)
         if end.held:
             if end.status in ENDED:
                 self.connection.delete(keys.upload(job.id))
@@ -223,10 +233,14 @@ class ExamWorker(Worker):
                 with self.connection.pipeline() as pipe:
                     self.cleanup_execution(job, pipeline=pipe, execution=execution)
                     pipe.execute()
-            # The lease goes first: once requeued, the job may be claimed (same lease member) at once.
-            if not self._release(job, queue).held:
+            # The lease goes first (the job parked for recovery): once requeued, the job may be
+            # claimed again at once. Through the client that never re-sends: a lost reply leaves
+            # the job parked for the reaper, never handed back twice.
+            self._released_job_id = job.id
+            parked = slots.hand_back(self.once, job.id, self._token)
+            if parked is None:
                 return  # the reaper already took this job over
-            outcome = recovery.give_back(self.connection, job, queue, counts_as_attempt=not handed_back)
+            outcome = recovery.give_back(self.once, job, queue, parked, counts_as_attempt=not handed_back)
             self.log.warning("Worker %s: job %s lost its work-horse; %s", self.name, job.id, outcome)
             return
         super().handle_job_failure(job, queue, started_job_registry, exc_string, execution)

@@ -8,6 +8,7 @@ longer prove it holds its lease.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -46,7 +47,10 @@ def die_with_parent() -> None:
 
 
 def _kill_self(reason: str) -> None:
-    log.error("stopping this job's process: %s", reason)
+    # Straight to stderr, not through logging: a handler that blocks must not delay the kill of a
+    # process that may no longer hold its claim.
+    with contextlib.suppress(OSError):
+        os.write(2, f"examgen: stopping this job's process: {reason}\n".encode())
     os.kill(os.getpid(), signal.SIGKILL)
 
 

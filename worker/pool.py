@@ -138,7 +138,9 @@ class Pool:
 
     def run(self) -> int:
         connection = connect()
-        queue = queue_for(connection)
+        # Reaping and recovery must run at most once per call: a client that never re-sends.
+        reaper = connect(retries=0)
+        queue = queue_for(reaper)
         if not _wait_for_redis(connection):
             log.error("Redis at %s did not answer for %d s; giving up", _safe_url(), redis_give_up_s())
             return 1
@@ -149,7 +151,7 @@ class Pool:
         # Jobs left by a pool that died go back before this pool's workers start: otherwise their
         # first maintenance could find those jobs first, and RQ would fail them as abandoned.
         try:
-            recovery.reap_expired(connection, queue)
+            recovery.reap_expired(reaper, queue)
         except RedisError as exc:
             log.error("pool %s: Redis unreachable (%s)", self.name, exc)
         for index in range(self.size):
@@ -166,7 +168,7 @@ class Pool:
                 last_chores = time.monotonic()
                 try:
                     self._announce(connection)
-                    recovery.reap_expired(connection, queue)
+                    recovery.reap_expired(reaper, queue)
                     last_redis_ok = time.monotonic()
                 except RedisError as exc:
                     log.error("pool %s: Redis unreachable (%s)", self.name, exc)

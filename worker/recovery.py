@@ -12,15 +12,18 @@ reaper is the one owner of recovery, and every step here tolerates what RQ remov
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from redis import Redis
 from redis.client import Pipeline
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, WatchError
 from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
+from rq.utils import as_text
 
 from examgen.core import failures, keys, slots, stats
 from examgen.core.jobstates import ENDED
@@ -62,16 +65,39 @@ def abandoned_by_rq(job: Job) -> bool:
     return result is not None and "AbandonedJobError" in (result.exc_string or "")
 
 
-def requeue_front(connection: Redis, job: Job, queue: Queue, *, attempt: bool = False) -> None:
+def end_recovery(connection: Redis, job_id: str, recovery: str, steps: Callable[[Pipeline], None]) -> list[Any] | None:
+    """Run `steps` in the one transaction that also ends this recovery, if it is still `recovery`'s.
+
+    The job stays parked (keys.recovering) until this transaction commits, so a recoverer that
+    dies or loses its reply leaves the job to the next reap, never lost; one that was overtaken
+    (stalled past keys.recovery_ttl_ms) finds another token and writes nothing (None).
+    """
+    token_key = keys.recovery_token(job_id)
+    with connection.pipeline(transaction=True) as pipe:
+        try:
+            pipe.watch(token_key)  # type: ignore[no-untyped-call]
+            if as_text(pipe.get(token_key) or b"") != recovery:
+                return None
+            pipe.multi()
+            pipe.delete(token_key)
+            pipe.zrem(keys.recovering, job_id)
+            steps(pipe)
+            results: list[Any] = pipe.execute()
+        except WatchError:
+            return None
+    return results
+
+
+def requeue_front(connection: Redis, job: Job, queue: Queue, recovery: str, *, attempt: bool = False) -> bool:
     """Put a started job back at the head of the queue: it waited its turn already.
 
-    With `attempt`, the run counts against the job's attempts in the same transaction, so a
-    recovery tried again after a failure never counts one run twice.
+    With `attempt`, the run counts against the job's attempts in the same transaction as the
+    requeue and the end of the recovery, so a run is counted once however often recovery is tried.
     """
     rq_failed = abandoned_by_rq(job)
     runs = _runs(job, queue)
-    with connection.pipeline(transaction=True) as pipe:
-        pipe.multi()
+
+    def steps(pipe: Pipeline) -> None:
         if runs:
             pipe.zrem(queue.started_job_registry.key, *runs)
         if attempt:
@@ -80,73 +106,94 @@ def requeue_front(connection: Redis, job: Job, queue: Queue, *, attempt: bool = 
             queue.failed_job_registry.remove(job, pipeline=pipe)
             job.meta.pop("error", None)
         job.meta["progress"] = 0
+        # A cancel sends its stop to the worker named here: not the one whose run just ended.
+        job.worker_name = None
         queue.enqueue_job(job, pipeline=pipe, at_front=True)
         stats.note_enqueued(pipe, queue.key)
-        results = pipe.execute()
+
+    results = end_recovery(connection, job.id, recovery, steps)
+    if results is None:
+        return False
     levels = stats.levels_from(results[-1])
     cap = get_settings().queue.max_concurrent_jobs
     queue_line("requeued", job.id, levels.queued, levels.running, cap)
+    return True
 
 
-def fail(connection: Redis, job: Job, queue: Queue, sentence: str) -> None:
-    """End a job as failed with a sentence a person can act on (shown as the job's `error`)."""
+def fail(connection: Redis, job: Job, queue: Queue, recovery: str, sentence: str) -> bool:
+    """End a job as failed with a sentence a person can act on (shown as the job's `error`),
+    counting its end in the same transaction."""
     job.meta["error"] = sentence
     runs = _runs(job, queue)
-    with connection.pipeline(transaction=True) as pipe:
+    duration_ms = ran_ms(job)
+
+    def steps(pipe: Pipeline) -> None:
         if runs:
             pipe.zrem(queue.started_job_registry.key, *runs)
-        job.save_meta()
+        pipe.hset(job.key, "meta", job.serializer.dumps(job.meta))
         record_job_failure(job, sentence, pipe)
-        pipe.execute()
+        slots.count_end_in(pipe, job.id, queue.key, duration_ms)
+        pipe.delete(keys.upload(job.id))
+
+    return end_recovery(connection, job.id, recovery, steps) is not None
 
 
-def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: bool) -> str:
+def give_back(connection: Redis, job: Job, queue: Queue, recovery: str, *, counts_as_attempt: bool) -> str:
     """Requeue a job whose run ended without a result, or fail it after too many attempts.
 
-    The caller must already have removed the job's lease: once requeued, another worker may
-    claim the job at once, and its new lease must not be touched.
+    The job must be parked for recovery under `recovery` (slots.reap, slots.hand_back): its lease
+    is gone, so once requeued another worker may claim it at once.
     """
     max_attempts = get_settings().queue.max_attempts
     attempts = int(connection.get(keys.attempts(job.id)) or 0) + 1 if counts_as_attempt else 0
     if attempts >= max_attempts:
-        fail(connection, job, queue, failures.abandoned_sentence(attempts))
-        # From here on the job has ended: a retry of this recovery only counts the end.
-        slots.count_end(connection, job.id, queue.key, ran_ms(job))
-        connection.delete(keys.upload(job.id))
-        return "failed"
-    requeue_front(connection, job, queue, attempt=counts_as_attempt)
-    return "requeued"
+        done = fail(connection, job, queue, recovery, failures.abandoned_sentence(attempts))
+        return "failed" if done else "taken over by another recovery"
+    done = requeue_front(connection, job, queue, recovery, attempt=counts_as_attempt)
+    return "requeued" if done else "taken over by another recovery"
 
 
 def reap_expired(connection: Redis, queue: Queue) -> list[str]:
-    """Act on every job whose lease expired: its process is gone or cut off from Redis."""
+    """Act on every job whose lease expired (its process is gone or cut off from Redis), and on
+    every recovery left unfinished past its time."""
     handled = []
-    for job_id in slots.reap(connection):
+    for job_id, recovery in slots.reap(connection):
         try:
-            _recover(connection, queue, job_id)
+            _recover(connection, queue, job_id, recovery)
         except RedisError:
-            slots.unreap(connection, job_id)  # Redis itself is failing: the caller retries later
-            raise
+            raise  # Redis itself is failing: the job stays parked, the next reap takes it over
         except Exception:
-            # One job's surprise must not stop the reaper (nor the pool): it is tried again next round.
+            # One job's surprise must not stop the reaper (nor the pool): it stays parked and is
+            # taken over again once its recovery time has passed.
             log.exception("could not recover job %s; trying again later", job_id)
-            slots.unreap(connection, job_id)
             continue
         handled.append(job_id)
     return handled
 
 
-def _recover(connection: Redis, queue: Queue, job_id: str) -> None:
+def _delete_upload(pipe: Pipeline, job_id: str) -> None:
+    pipe.delete(keys.upload(job_id))
+
+
+def _recover(connection: Redis, queue: Queue, job_id: str, recovery: str) -> None:
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
-        connection.delete(keys.upload(job_id))  # deleted or expired: nothing left to run
+        # Deleted or expired: nothing left to run.
+        end_recovery(connection, job_id, recovery, lambda pipe: _delete_upload(pipe, job_id))
         return
     status = job.get_status(refresh=False)
     if status in (JobStatus.STARTED, JobStatus.QUEUED) or abandoned_by_rq(job):
-        outcome = give_back(connection, job, queue, counts_as_attempt=True)
+        outcome = give_back(connection, job, queue, recovery, counts_as_attempt=True)
         log.warning("lease of job %s expired; %s", job_id, outcome)
     elif status in ENDED:
         # It ended, but its worker died before giving the slot back: count the end once.
-        slots.count_end(connection, job_id, queue.key, ran_ms(job))
-        connection.delete(keys.upload(job_id))
+        duration_ms = ran_ms(job)
+
+        def steps(pipe: Pipeline) -> None:
+            slots.count_end_in(pipe, job_id, queue.key, duration_ms)
+            pipe.delete(keys.upload(job_id))
+
+        end_recovery(connection, job_id, recovery, steps)
+    else:
+        end_recovery(connection, job_id, recovery, lambda pipe: None)

@@ -26,10 +26,15 @@ def _options(target: str) -> dict[str, Any]:
     return options
 
 
-def connect(url: str | None = None) -> Redis:
+def connect(url: str | None = None, *, retries: int = 1) -> Redis:
+    """A client with `retries` quick retries of a call whose connection dropped or timed out.
+
+    One retry rides over a dropped connection; more would only delay the 503. A retried call may
+    already have run once (its reply was lost), so the scripts and transactions that must run at
+    most once (claim, release, reap, recovery) go through a client with `retries=0`.
+    """
     target = url or get_settings().redis.url
-    # One quick retry rides over a dropped connection; more would only delay the 503.
-    return Redis.from_url(target, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 1), **_options(target))
+    return Redis.from_url(target, retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries), **_options(target))
 
 
 def connect_async(url: str | None = None) -> AsyncRedis:

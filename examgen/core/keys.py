@@ -22,6 +22,15 @@ lease_started = f"{PREFIX}:slots:started"
 # a holder whose token is no longer here lost its claim, even when the job's lease is live again.
 lease_tokens = f"{PREFIX}:slots:tokens"
 lease_fence = f"{PREFIX}:slots:fence"
+# Jobs being recovered: their lease ended without a release (reaped, or handed back by a worker
+# whose work-horse died). Member = job id, score = when another reaper may take the recovery over
+# (ms). An entry leaves in the transaction that requeues or ends its job, so a recovery cut short
+# (a crash, a lost reply) is taken over once `recovery_ttl_ms` has passed, never lost.
+recovering = f"{PREFIX}:slots:recovering"
+recovery_ttl_ms = 30_000
+# The token of a job's current recovery (recovery_token_prefix + job id): a recoverer that was
+# overtaken (stalled past recovery_ttl_ms) finds another token there and does nothing.
+recovery_token_prefix = f"{PREFIX}:recovery:"
 # Idle workers block on this list; enqueues and releases push to it so a claim is tried at once.
 wakeup = f"{PREFIX}:slots:wakeup"
 wakeup_max_len = 256
@@ -75,6 +84,11 @@ def exam(job_id: str) -> str:
 def attempts(job_id: str) -> str:
     """How many times a worker died while running this job."""
     return f"{PREFIX}:attempts:{job_id}"
+
+
+def recovery_token(job_id: str) -> str:
+    """The token of the job's current recovery (see `recovering`)."""
+    return recovery_token_prefix + job_id
 
 
 def session(session_id: str) -> str:

@@ -64,28 +64,36 @@ return {queued, running}
 """
 )
 
-# KEYS: queue, leases, lease_started, stats, history, lease tokens, fence counter.
-# ARGV: cap, lease ms, history minutes.
+# KEYS: queue, leases, lease_started, stats, history, lease tokens, fence counter, recovering.
+# ARGV: cap, lease ms, history minutes, the claimer's nonce.
 # Takes a slot and the oldest waiting job in one step: a job is always counted either as
 # waiting or as processing, never as both or neither. Every claim gets a new fencing token: only
 # its holder may renew, release or hand back this claim, however late a stale holder wakes up.
+# The token is the counter and the claimer's random nonce: should Redis lose its last writes (a
+# crash before the AOF fsync, a failover to a lagging replica) and count the same number again,
+# the token still differs. A second queue entry of a job that holds a lease or is being
+# recovered is dropped, never run beside it.
 # A lease is live while its expiry is after now (`> ms`), in every script.
 CLAIM = (
     _PRELUDE
     + """
 local queue_key, leases_key, started_key = KEYS[1], KEYS[2], KEYS[3]
 local stats_key, history_key, tokens_key, fence_key = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local cap, lease_ms, minutes = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local recovering_key = KEYS[8]
+local cap, lease_ms, minutes, nonce = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local ms = now_ms()
 local running = redis.call('ZCOUNT', leases_key, '(' .. ms, '+inf')
 if running >= cap then
   return {0, redis.call('LLEN', queue_key), running}
 end
 local job_id = redis.call('LPOP', queue_key)
+while job_id and (redis.call('ZSCORE', leases_key, job_id) or redis.call('ZSCORE', recovering_key, job_id)) do
+  job_id = redis.call('LPOP', queue_key)
+end
 if not job_id then
   return {0, 0, running}
 end
-local token = redis.call('INCR', fence_key)
+local token = redis.call('INCR', fence_key) .. ':' .. nonce
 redis.call('ZADD', leases_key, ms + lease_ms, job_id)
 redis.call('HSET', started_key, job_id, ms)
 redis.call('HSET', tokens_key, job_id, token)
@@ -203,21 +211,68 @@ return {held, status, queued, running, duration}
 """
 )
 
-# KEYS: leases, lease_started, lease tokens. ARGV: most leases to reap. Removes expired leases
-# (expiry at or before now) with their tokens and returns their job ids; only the caller that
-# removed a lease acts on its job.
+# Parks a job for recovery under a new recovery token (RECOVERY_TOKEN_PREFIX + job id), to be
+# taken over after recovery_ms unless the recovery's own transaction ends it first.
+_PARK = """
+local function park(recovering_key, fence_key, token_prefix, id, ms, recovery_ms, nonce)
+  local token = redis.call('INCR', fence_key) .. ':' .. nonce
+  redis.call('ZADD', recovering_key, ms + recovery_ms, id)
+  redis.call('SET', token_prefix .. id, token, 'PX', 2 * recovery_ms)
+  return token
+end
+"""
+
+# KEYS: leases, lease_started, lease tokens, recovering, fence counter.
+# ARGV: most jobs to take, recovery ms, recovery token prefix, the reaper's nonce.
+# Takes over every expired lease (expiry at or before now) and every recovery left unfinished
+# past its time, parking each under a new recovery token. Returns job id, token, job id, token...
+# Nothing is deleted before the recovery's own transaction: a reaper that dies, or whose reply is
+# lost, leaves the job parked, and the next reap after recovery ms takes it over.
 REAP = (
     _PRELUDE
+    + _PARK
     + """
-local leases_key, started_key, tokens_key = KEYS[1], KEYS[2], KEYS[3]
+local leases_key, started_key, tokens_key, recovering_key, fence_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local limit, recovery_ms, token_prefix, nonce = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local ms = now_ms()
-local ids = redis.call('ZRANGEBYSCORE', leases_key, '-inf', ms, 'LIMIT', 0, tonumber(ARGV[1]))
-for _, id in ipairs(ids) do
+local taken = {}
+local expired = redis.call('ZRANGEBYSCORE', leases_key, '-inf', ms, 'LIMIT', 0, limit)
+for _, id in ipairs(expired) do
   redis.call('ZREM', leases_key, id)
   redis.call('HDEL', started_key, id)
   redis.call('HDEL', tokens_key, id)
+  taken[#taken + 1] = id
 end
-return ids
+local unfinished = redis.call('ZRANGEBYSCORE', recovering_key, '-inf', ms, 'LIMIT', 0, limit)
+for _, id in ipairs(unfinished) do
+  taken[#taken + 1] = id
+end
+local out = {}
+for _, id in ipairs(taken) do
+  out[#out + 1] = id
+  out[#out + 1] = park(recovering_key, fence_key, token_prefix, id, ms, recovery_ms, nonce)
+end
+return out
+"""
+)
+
+# KEYS: leases, lease_started, lease tokens, recovering, fence counter.
+# ARGV: job id, the claim's token, recovery ms, recovery token prefix, nonce.
+# A worker whose work-horse died hands its claim over to recovery: the lease goes (its slot is
+# free at once) and the job is parked under a recovery token, returned; '' when the token no
+# longer holds the claim (the reaper took it over).
+HAND_BACK = (
+    _PRELUDE
+    + _PARK
+    + """
+local leases_key, started_key, tokens_key, recovering_key, fence_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local job_id, token, recovery_ms, token_prefix, nonce = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+if redis.call('HGET', tokens_key, job_id) ~= token or redis.call('ZREM', leases_key, job_id) == 0 then
+  return ''
+end
+redis.call('HDEL', started_key, job_id)
+redis.call('HDEL', tokens_key, job_id)
+return park(recovering_key, fence_key, token_prefix, job_id, now_ms(), recovery_ms, nonce)
 """
 )
 

@@ -11,6 +11,7 @@ that replaced its own.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from redis import Redis
@@ -28,6 +29,7 @@ _renew = Script(None, lua.RENEW.encode())  # type: ignore[arg-type]
 _release = Script(None, lua.RELEASE.encode())  # type: ignore[arg-type]
 _reap = Script(None, lua.REAP.encode())  # type: ignore[arg-type]
 _holds = Script(None, lua.HOLDS.encode())  # type: ignore[arg-type]
+_hand_back = Script(None, lua.HAND_BACK.encode())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,14 @@ def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int) -> Clai
             keys.history,
             keys.lease_tokens,
             keys.lease_fence,
+            keys.recovering,
         ],
-        args=[cap, lease_ttl_s * 1000, keys.history_minutes],
+        args=[cap, lease_ttl_s * 1000, keys.history_minutes, _nonce()],
         client=connection,
     )
     if not got:
         return Claim(None, Levels(int(queued), int(running)))
-    return Claim(rest[0].decode(), Levels(int(queued), int(running)), str(int(rest[1])))
+    return Claim(rest[0].decode(), Levels(int(queued), int(running)), rest[1].decode())
 
 
 def renew(connection: Redis, job_id: str, token: str, lease_ttl_s: int) -> bool:
@@ -94,39 +97,43 @@ def release(connection: Redis, job_id: str, queue_key: str, token: str) -> Relea
     return _run_release(connection, job_id, queue_key, token)
 
 
-def count_end(connection: Redis, job_id: str, queue_key: str, duration_ms: int | None) -> Release:
-    """Count the end of a job whose lease the caller already removed (reap, give-back), with the
-    duration the caller measured (the lease's start is gone with the lease)."""
-    return _run_release(connection, job_id, queue_key, None, duration_ms)
+def count_end_in(pipe: Pipeline, job_id: str, queue_key: str, duration_ms: int | None) -> None:
+    """In the caller's transaction: count the end of a job whose lease is already gone (a
+    recovery, worker.recovery), with the duration the caller measured (the lease's start is gone)."""
+    script_keys, args = _release_call(job_id, queue_key, None, duration_ms)
+    _release(keys=script_keys, args=args, client=pipe)
 
 
-def _run_release(
-    connection: Redis, job_id: str, queue_key: str, token: str | None, duration_ms: int | None = None
-) -> Release:
-    held, status, queued, running, duration = _release(
-        keys=[
-            keys.leases,
-            keys.lease_started,
-            keys.stats,
-            keys.history,
-            Job.key_for(job_id),
-            queue_key,
-            keys.wakeup,
-            keys.durations,
-            keys.lease_tokens,
-        ],
-        args=[
-            job_id,
-            keys.history_minutes,
-            DURATION_EWMA_WEIGHT,
-            "1" if token is None else "0",
-            keys.wakeup_max_len,
-            token or "",
-            -1 if duration_ms is None else duration_ms,
-            *(int(bound * 1000) for bound in keys.duration_buckets_s),
-        ],
-        client=connection,
-    )
+def _release_call(
+    job_id: str, queue_key: str, token: str | None, duration_ms: int | None
+) -> tuple[list[str], list[str | int | float]]:
+    script_keys = [
+        keys.leases,
+        keys.lease_started,
+        keys.stats,
+        keys.history,
+        Job.key_for(job_id),
+        queue_key,
+        keys.wakeup,
+        keys.durations,
+        keys.lease_tokens,
+    ]
+    args: list[str | int | float] = [
+        job_id,
+        keys.history_minutes,
+        DURATION_EWMA_WEIGHT,
+        "1" if token is None else "0",
+        keys.wakeup_max_len,
+        token or "",
+        -1 if duration_ms is None else duration_ms,
+        *(int(bound * 1000) for bound in keys.duration_buckets_s),
+    ]
+    return script_keys, args
+
+
+def _run_release(connection: Redis, job_id: str, queue_key: str, token: str) -> Release:
+    script_keys, args = _release_call(job_id, queue_key, token, None)
+    held, status, queued, running, duration = _release(keys=script_keys, args=args, client=connection)
     return Release(
         bool(held),
         status.decode() if isinstance(status, bytes) else str(status),
@@ -135,15 +142,27 @@ def _run_release(
     )
 
 
-def reap(connection: Redis, limit: int = 100) -> list[str]:
-    """Remove expired leases; the ids returned are this caller's to requeue or fail."""
-    ids = _reap(keys=[keys.leases, keys.lease_started, keys.lease_tokens], args=[limit], client=connection)
-    return [i.decode() for i in ids]
+def _nonce() -> str:
+    return secrets.token_hex(8)
 
 
-def unreap(connection: Redis, job_id: str) -> None:
-    """Put back an already expired, tokenless lease, so the next reap tries this job again."""
-    connection.zadd(keys.leases, {job_id: 0}, nx=True)
+_RECOVERY_KEYS = [keys.leases, keys.lease_started, keys.lease_tokens, keys.recovering, keys.lease_fence]
+
+
+def reap(connection: Redis, limit: int = 100) -> list[tuple[str, str]]:
+    """Take over expired leases and stalled recoveries: (job id, recovery token) pairs, this
+    caller's to requeue or end (worker.recovery), each within keys.recovery_ttl_ms."""
+    args: list[str | int] = [limit, keys.recovery_ttl_ms, keys.recovery_token_prefix, _nonce()]
+    flat = [item.decode() for item in _reap(keys=_RECOVERY_KEYS, args=args, client=connection)]
+    return list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def hand_back(connection: Redis, job_id: str, token: str) -> str | None:
+    """Free this claim's slot and park its job for recovery: the recovery token, or None when the
+    claim is no longer this token's (the reaper took the job over)."""
+    args: list[str | int] = [job_id, token, keys.recovery_ttl_ms, keys.recovery_token_prefix, _nonce()]
+    recovery = _hand_back(keys=_RECOVERY_KEYS, args=args, client=connection)
+    return recovery.decode() if recovery else None
 
 
 def leased(connection: Redis | Pipeline, job_id: str) -> bool:
