@@ -107,6 +107,58 @@ class RedisServer:
             self.process = None
 
 
+class S3Server:
+    """moto's standalone S3 API server (PyPI `moto[server]`) on a free port of 127.0.0.1.
+
+    It serves the S3 API from memory and makes no outbound connection; `env()` gives a client the
+    endpoint and dummy credentials (and turns off boto3's instance-metadata lookup, which would
+    otherwise try 169.254.169.254 when credentials are missing).
+    """
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "examgen-test",
+            "AWS_SECRET_ACCESS_KEY": "examgen-test-secret",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(self.answers, 30, what=f"moto_server on port {self.port}")
+
+    def answers(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            raise HarnessError(f"moto_server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
+        try:
+            return httpx.get(f"{self.endpoint}/moto-api/", timeout=1).status_code < 500
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+
+
 @contextlib.contextmanager
 def private_redis(data_dir: Path) -> Iterator[RedisServer]:
     server = RedisServer(data_dir)

@@ -22,7 +22,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 
-from examgen.core import failures, keys, slots, stats
+from examgen.core import failures, keys, slots, stats, storage
 from examgen.core.jobstates import ENDED
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -112,7 +112,7 @@ def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: b
         fail(connection, job, queue, failures.abandoned_sentence(attempts))
         # From here on the job has ended: a retry of this recovery only counts the end.
         slots.count_end(connection, job.id, queue.key, ran_ms(job))
-        connection.delete(keys.upload(job.id))
+        storage.discard(connection, job.id)
         return "failed"
     requeue_front(connection, job, queue, attempt=counts_as_attempt)
     return "requeued"
@@ -140,7 +140,7 @@ def _recover(connection: Redis, queue: Queue, job_id: str) -> None:
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
-        connection.delete(keys.upload(job_id))  # deleted or expired: nothing left to run
+        storage.discard(connection, job_id)  # deleted or expired: nothing left to run
         return
     status = job.get_status(refresh=False)
     if status in (JobStatus.STARTED, JobStatus.QUEUED) or abandoned_by_rq(job):
@@ -149,4 +149,4 @@ def _recover(connection: Redis, queue: Queue, job_id: str) -> None:
     elif status in ENDED:
         # It ended, but its worker died before giving the slot back: count the end once.
         slots.count_end(connection, job_id, queue.key, ran_ms(job))
-        connection.delete(keys.upload(job_id))
+        storage.discard(connection, job_id)

@@ -44,6 +44,7 @@ def enqueue(
     upload: bytes | None = None,
     timeout_s: int | None = None,
     read_status: bool = False,
+    job_id: str | None = None,
 ) -> Enqueued:
     settings = get_settings().queue
     queue = queue_for(connection)
@@ -54,6 +55,7 @@ def enqueue(
         timeout=timeout_s or settings.job_timeout_s,
         result_ttl=settings.result_ttl_s,
         failure_ttl=settings.result_ttl_s,
+        job_id=job_id,  # given when the upload was stored outside Redis first, under this id
     )
     created_ms = int(time.time() * 1000)
     with connection.pipeline(transaction=True) as pipe:
