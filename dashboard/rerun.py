@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from examgen.core import keys
+from examgen.core import storage
 from examgen.core.jobstates import is_exam_job
 from examgen.core.settings import get_settings
 from examgen.dashboard.jobs import acting_session
@@ -29,6 +29,13 @@ from examgen.services.sessions import Session, load_session
 from examgen.services.tokens import Caller
 
 
+def _stored(redis: Redis, job_id: str) -> bool:
+    try:
+        return storage.store_for(redis).exists(job_id)
+    except storage.StoreUnavailable:
+        return False
+
+
 def _page(job: Job, redis: Redis, session: Session, message: str = "", status: int = 200) -> Template:
     meta = job.meta or {}
     view = jobview.views(redis, [job])[0]
@@ -37,7 +44,7 @@ def _page(job: Job, redis: Redis, session: Session, message: str = "", status: i
         "job": view,
         "owner": meta.get("owner") or session.caller.name,
         "options": {k: ", ".join(v) if isinstance(v, list | tuple) else v for k, v in options.items()},
-        "stored": bool(redis.exists(keys.upload(job.id))),
+        "stored": _stored(redis, job.id),
         "rerunnable": view["status"] == "failed" and is_exam_job(job.func_name),
         "rerun_as": meta.get("rerun_as"),
         "csrf": session.csrf,
@@ -73,8 +80,10 @@ def _rerun(
     upload = form.get("file")
     filename = clean_filename(upload.filename) if isinstance(upload, UploadFile) and data else None
     if not data:
-        stored = redis.get(keys.upload(job.id))
-        data = stored if isinstance(stored, bytes) else None
+        try:
+            data = storage.store_for(redis).get(job.id)
+        except storage.StoreUnavailable:
+            data = None  # asks for the file, as when it is no longer stored
         filename = str((job.meta or {}).get("filename") or "upload.pdf")
     if not data:
         return _page(job, redis, session, "Re-run needs the file again: choose the PDF.", 400)

@@ -31,6 +31,7 @@ from redis import Redis
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
+from examgen.core.connection import connect
 from examgen.core.settings import get_settings
 from examgen.services.sessions import load_session
 
@@ -47,6 +48,13 @@ def make_rq_app() -> Any:
     app.config["RQ_DASHBOARD_REDIS_URL"] = get_settings().redis.url
     # Polls every 2.5 s by default; the examgen dashboard is the live view, this is for digging in.
     app.config.setdefault("RQ_DASHBOARD_POLL_INTERVAL", 5000)
+    # rq-dashboard makes its connections itself (redis_sentinel_url, at start and again on every
+    # request for an /<instance>/ route), knowing neither our timeouts nor our Sentinel form:
+    # hand it examgen's one client instead, so connection.py stays the only place that connects.
+    import rq_dashboard.web as rq_web
+
+    shared = connect()
+    rq_web.from_url = lambda *args, **kwargs: (None, shared)
     setup_rq_connection(app)
     return app
 

@@ -9,6 +9,7 @@ children (uvicorn's workers, a pool's workers and their work-horses), and every 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -106,6 +107,124 @@ class RedisServer:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class S3Server:
+    """moto's standalone S3 API server (PyPI `moto[server]`) on a free port of 127.0.0.1.
+
+    It serves the S3 API from memory and makes no outbound connection; `env()` gives a client the
+    endpoint and dummy credentials (and turns off boto3's instance-metadata lookup, which would
+    otherwise try 169.254.169.254 when credentials are missing).
+    """
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = free_port()
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "examgen-test",
+            "AWS_SECRET_ACCESS_KEY": "examgen-test-secret",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(self.answers, 30, what=f"moto_server on port {self.port}")
+
+    def answers(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            raise HarnessError(f"moto_server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
+        try:
+            return httpx.get(f"{self.endpoint}/moto-api/", timeout=1).status_code < 500
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+class SentinelCluster:
+    """A primary, a replica and three sentinels (`redis-server --sentinel`) on free ports of 127.0.0.1.
+
+    Short timeouts (down after 1 s, failover timeout 3 s) so a failover test takes seconds.
+    """
+
+    SERVICE = "examgen"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.primary = RedisServer(data_dir / "primary", appendonly=True)
+        self.replica = RedisServer(data_dir / "replica", appendonly=True)
+        self.sentinel_ports = [free_port() for _ in range(3)]
+        self.sentinels: list[subprocess.Popen[bytes]] = []
+
+    @property
+    def url(self) -> str:
+        hosts = ",".join(f"127.0.0.1:{port}" for port in self.sentinel_ports)
+        return f"redis+sentinel://{hosts}/{self.SERVICE}/0"
+
+    def start(self) -> None:
+        self.primary.start()
+        self.replica.extra = ["--replicaof", "127.0.0.1", str(self.primary.port)]
+        self.replica.start()
+        wait_until(lambda: self.replica.client().info("replication").get("master_link_status") == "up", 20)
+        for port in self.sentinel_ports:
+            conf = self.data_dir / f"sentinel-{port}.conf"
+            conf.write_text(
+                f"port {port}\nbind 127.0.0.1\ndir {self.data_dir}\n"
+                f"sentinel monitor {self.SERVICE} 127.0.0.1 {self.primary.port} 2\n"
+                f"sentinel down-after-milliseconds {self.SERVICE} 1000\n"
+                f"sentinel failover-timeout {self.SERVICE} 3000\n"
+                f"sentinel parallel-syncs {self.SERVICE} 1\n"
+            )
+            self.sentinels.append(
+                subprocess.Popen(
+                    [self.primary.binary, str(conf), "--sentinel"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            )
+        for port in self.sentinel_ports:
+            wait_until(functools.partial(self._known_replicas, port), 30, what=f"sentinel {port} sees the replica")
+
+    def _known_replicas(self, port: int) -> int:
+        try:
+            found: Any = Redis(host="127.0.0.1", port=port, socket_timeout=1).sentinel_slaves(self.SERVICE)
+            return len(found)
+        except RedisError:
+            return 0
+
+    def primary_port(self) -> int | None:
+        try:
+            sentinel = Redis(host="127.0.0.1", port=self.sentinel_ports[0], socket_timeout=1)
+            address: Any = sentinel.sentinel_get_master_addr_by_name(self.SERVICE)
+            return int(address[1])
+        except (RedisError, TypeError):
+            return None
+
+    def stop(self) -> None:
+        for proc in self.sentinels:
+            proc.kill()
+            proc.wait(timeout=10)
+        self.sentinels = []
+        self.replica.stop()
+        self.primary.stop()
 
 
 @contextlib.contextmanager

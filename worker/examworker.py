@@ -27,7 +27,7 @@ from rq.registry import CanceledJobRegistry, ReadyJobRegistry
 from rq.utils import now as utcnow
 from rq.worker import WorkerStatus
 
-from examgen.core import failures, keys, slots
+from examgen.core import failures, keys, slots, storage
 from examgen.core.connection import connect
 from examgen.core.jobstates import ENDED, LEGACY_FUNCS
 from examgen.core.log import queue_line
@@ -203,7 +203,7 @@ class ExamWorker(Worker):
         end = slots.release(self.once, job.id, queue.key, self._token)
         if end.held:
             if end.status in ENDED:
-                self.connection.delete(keys.upload(job.id))
+                storage.discard(self.connection, job.id)
             seconds = end.duration_ms / 1000 if end.duration_ms is not None else None
             event = end.status if end.status in ENDED else "released"
             queue_line(event, job.id, end.levels.queued, end.levels.running, self.cap, seconds=seconds)

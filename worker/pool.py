@@ -18,10 +18,11 @@ from types import FrameType
 
 from redis.exceptions import RedisError
 
-from examgen.core import keys, stats
+from examgen.core import keys, stats, storage
 from examgen.core.connection import connect
 from examgen.core.enqueue import queue_for
 from examgen.core.settings import get_settings
+from examgen.core.storage import sweep
 from examgen.worker import lifeline, recovery
 from examgen.worker.examworker import ExamWorker
 
@@ -158,6 +159,7 @@ class Pool:
             self._spawn(index)
         log.info("pool %s: %d workers, cap %d", self.name, self.size, self.settings.queue.max_concurrent_jobs)
         last_chores = 0.0
+        last_sweep = 0.0
         last_redis_ok = time.monotonic()
         while self.children:
             self._collect()
@@ -175,10 +177,24 @@ class Pool:
                     if time.monotonic() - last_redis_ok > redis_give_up_s() * 5 and self.stop_deadline is None:
                         self.lost_redis = True
                         self._on_signal(signal.SIGTERM, None)
+            if time.monotonic() - last_sweep >= sweep.INTERVAL_S:
+                last_sweep = time.monotonic()
+                _sweep_uploads(connection)
             time.sleep(0.2)
         self._withdraw(connection)
         log.info("pool %s: stopped", self.name)
         return 1 if self.lost_redis else 0
+
+
+def _sweep_uploads(connection: object) -> None:
+    """Orphaned uploads of an external store (examgen.core.storage.sweep); never stops the pool."""
+    from redis import Redis
+
+    assert isinstance(connection, Redis)
+    try:
+        sweep.sweep(connection, storage.store_for(connection))
+    except (RedisError, storage.StoreUnavailable) as exc:
+        log.warning("pool: could not sweep uploads (%s); trying again later", exc)
 
 
 def _preload_job_code() -> None:

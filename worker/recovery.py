@@ -25,7 +25,7 @@ from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 from rq.utils import as_text
 
-from examgen.core import failures, keys, slots, stats
+from examgen.core import failures, keys, slots, stats, storage
 from examgen.core.jobstates import ENDED
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -133,7 +133,6 @@ def fail(connection: Redis, job: Job, queue: Queue, recovery: str, sentence: str
         pipe.hset(job.key, "meta", job.serializer.dumps(job.meta))
         record_job_failure(job, sentence, pipe)
         slots.count_end_in(pipe, job.id, queue.key, duration_ms)
-        pipe.delete(keys.upload(job.id))
 
     return end_recovery(connection, job.id, recovery, steps) is not None
 
@@ -148,6 +147,8 @@ def give_back(connection: Redis, job: Job, queue: Queue, recovery: str, *, count
     attempts = int(connection.get(keys.attempts(job.id)) or 0) + 1 if counts_as_attempt else 0
     if attempts >= max_attempts:
         done = fail(connection, job, queue, recovery, failures.abandoned_sentence(attempts))
+        if done:
+            storage.discard(connection, job.id)
         return "failed" if done else "taken over by another recovery"
     done = requeue_front(connection, job, queue, recovery, attempt=counts_as_attempt)
     return "requeued" if done else "taken over by another recovery"
@@ -171,16 +172,13 @@ def reap_expired(connection: Redis, queue: Queue) -> list[str]:
     return handled
 
 
-def _delete_upload(pipe: Pipeline, job_id: str) -> None:
-    pipe.delete(keys.upload(job_id))
-
-
 def _recover(connection: Redis, queue: Queue, job_id: str, recovery: str) -> None:
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
         # Deleted or expired: nothing left to run.
-        end_recovery(connection, job_id, recovery, lambda pipe: _delete_upload(pipe, job_id))
+        if end_recovery(connection, job_id, recovery, lambda pipe: None) is not None:
+            storage.discard(connection, job_id)
         return
     status = job.get_status(refresh=False)
     if status in (JobStatus.STARTED, JobStatus.QUEUED) or abandoned_by_rq(job):
@@ -192,8 +190,8 @@ def _recover(connection: Redis, queue: Queue, job_id: str, recovery: str) -> Non
 
         def steps(pipe: Pipeline) -> None:
             slots.count_end_in(pipe, job_id, queue.key, duration_ms)
-            pipe.delete(keys.upload(job_id))
 
-        end_recovery(connection, job_id, recovery, steps)
+        if end_recovery(connection, job_id, recovery, steps) is not None:
+            storage.discard(connection, job_id)
     else:
         end_recovery(connection, job_id, recovery, lambda pipe: None)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from rq import get_current_job
 from rq.job import Job
 
-from examgen.core import keys
+from examgen.core import keys, storage
 from examgen.core.settings import get_settings
 from examgen.generator import ExamOptions, LlmBackend, PdfProblem, generate_exam
 
@@ -44,9 +45,7 @@ def make_exam(options: dict[str, Any]) -> dict[str, Any]:
     assert job is not None, "make_exam runs only inside an RQ job"
     connection = job.connection
     settings = get_settings()
-    data = connection.get(keys.upload(job.id))
-    if not isinstance(data, bytes):
-        raise _fail(job, "The uploaded file is no longer stored (it expired before a worker was free); upload again.")
+    data = _read_upload(job, storage.store_for(connection))
     try:
         exam = generate_exam(
             data,
@@ -59,13 +58,41 @@ def make_exam(options: dict[str, Any]) -> dict[str, Any]:
         )
     except PdfProblem as problem:
         raise _fail(job, str(problem)) from None
-    with connection.pipeline(transaction=True) as pipe:
-        pipe.set(keys.exam(job.id), json.dumps(exam, ensure_ascii=False), ex=settings.queue.result_ttl_s)
-        pipe.delete(keys.upload(job.id))
-        pipe.execute()
+    connection.set(keys.exam(job.id), json.dumps(exam, ensure_ascii=False), ex=settings.queue.result_ttl_s)
+    storage.discard(connection, job.id)
     job.meta.update(progress=100, pages=exam["source"]["pages"], questions=len(exam["questions"]))
     job.save_meta()
     return {"questions": len(exam["questions"]), "pages": exam["source"]["pages"]}
+
+
+# A store that blinks (a restart, a failover) gets a few seconds before the job gives up.
+STORE_TRIES = 3
+STORE_PAUSE_S = 2.0
+
+
+def _read_upload(job: Job, store: storage.BlobStore) -> bytes:
+    wanted = str(job.meta.get("storage") or store.kind)
+    if wanted != store.kind:
+        raise _fail(
+            job,
+            f"The upload was stored in the {wanted} store, but this worker uses the {store.kind} store: "
+            "give every web and worker process the same EXAMGEN_STORAGE_URL, then upload again.",
+        )
+    for attempt in range(STORE_TRIES):
+        try:
+            data = store.get(job.id)
+            break
+        except storage.StoreUnavailable as exc:
+            if attempt + 1 == STORE_TRIES:
+                raise _fail(
+                    job,
+                    f"The upload store could not be reached when the job started ({exc}); the job did not run. "
+                    "Upload the file again (or re-run the job from the dashboard) once the store is back.",
+                ) from None
+            time.sleep(STORE_PAUSE_S)
+    if data is None:
+        raise _fail(job, "The uploaded file is no longer stored (it expired before a worker was free); upload again.")
+    return data
 
 
 def _fail(job: Job, sentence: str) -> JobProblem:

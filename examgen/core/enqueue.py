@@ -6,6 +6,7 @@ are written in a single transaction: a job is either accepted whole or not at al
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, NamedTuple
 
@@ -14,9 +15,12 @@ from rq import Queue
 from rq.job import Job
 
 from examgen.core import keys, stats
+from examgen.core.connection import replica_wait_ms
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
 from examgen.core.slots import Levels
+
+log = logging.getLogger("examgen.enqueue")
 
 
 def queue_for(connection: Redis) -> Queue:
@@ -44,6 +48,7 @@ def enqueue(
     upload: bytes | None = None,
     timeout_s: int | None = None,
     read_status: bool = False,
+    job_id: str | None = None,
 ) -> Enqueued:
     settings = get_settings().queue
     queue = queue_for(connection)
@@ -54,6 +59,7 @@ def enqueue(
         timeout=timeout_s or settings.job_timeout_s,
         result_ttl=settings.result_ttl_s,
         failure_ttl=settings.result_ttl_s,
+        job_id=job_id,  # given when the upload was stored outside Redis first, under this id
     )
     created_ms = int(time.time() * 1000)
     with connection.pipeline(transaction=True) as pipe:
@@ -73,6 +79,9 @@ def enqueue(
         if read_status:
             stats.read_status_in(pipe, queue.key)
         results = pipe.execute()
+    wait_ms = replica_wait_ms()
+    if wait_ms and int(connection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
+        log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", job.id, wait_ms)
     levels = stats.levels_from(results[-2] if read_status else results[-1])
     status = stats.status_from(results[-1], settings.max_concurrent_jobs) if read_status else None
     queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)

@@ -113,6 +113,35 @@ class UploadSettings:
         return self.max_upload_mb * 1024 * 1024
 
 
+STORAGE_SCHEMES = ("redis", "file", "s3")
+
+
+def _storage_url(name: str) -> str:
+    """`redis`, `file:///absolute/dir` or `s3://bucket[/prefix]`, checked at start (a typo must not
+    surface as the first upload's 503)."""
+    raw = (_str(name, "redis") or "redis").strip()
+    if raw == "redis":
+        return raw
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme not in STORAGE_SCHEMES[1:]:
+        raise SettingsError(f"{name} must be redis, file:///DIR or s3://BUCKET/PREFIX, not {raw!r}")
+    if scheme == "file" and not rest.startswith("/"):
+        raise SettingsError(f"{name}=file:// needs an absolute directory (file:///var/lib/examgen), not {raw!r}")
+    if scheme == "s3" and not rest.split("/", 1)[0]:
+        raise SettingsError(f"{name}=s3:// needs a bucket (s3://BUCKET/PREFIX), not {raw!r}")
+    return raw
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    url: str = _env(_storage_url, "EXAMGEN_STORAGE_URL")
+    """EXAMGEN_STORAGE_URL: where uploads wait for their job: `redis` (default), `file:///DIR` (one
+    host or a shared volume) or `s3://BUCKET/PREFIX` (any S3-compatible store; endpoint and
+    credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)."""
+    aws_region: str | None = _env(_str, "AWS_REGION", None)
+    """AWS_REGION: the s3:// store's region (AWS_DEFAULT_REGION, which boto3 reads itself, when unset)."""
+
+
 @dataclass(frozen=True)
 class PdfSettings:
     engine: str = _env(_pdf_engine, "EXAMGEN_PDF_ENGINE")
@@ -168,6 +197,7 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     upload: UploadSettings = field(default_factory=UploadSettings)
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
     web: WebSettings = field(default_factory=WebSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     log: LogSettings = field(default_factory=LogSettings)

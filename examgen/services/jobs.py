@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from typing import Any
 
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
@@ -17,7 +18,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.utils import as_text
 
-from examgen.core import keys, slots
+from examgen.core import keys, slots, storage
 from examgen.core.enqueue import enqueue
 from examgen.core.jobstates import ENDED, MAKE_EXAM
 from examgen.core.settings import get_settings
@@ -46,6 +47,13 @@ class QuotaExceeded(HTTPException):
 
 class NotReady(HTTPException):
     status_code = 409
+
+
+class StoreDown(HTTPException):
+    status_code = 503
+
+
+STORE_RETRY_AFTER_S = 10
 
 
 def check_upload(data: bytes) -> None:
@@ -101,15 +109,32 @@ def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: di
             f"This token has {limit} unfinished jobs, the most allowed; wait for some to finish.",
             headers={"Retry-After": "30"},
         )
-    job, levels, status_now = enqueue(
-        redis,
-        MAKE_EXAM,
-        args=(options,),
-        meta={"owner": caller.name, "filename": filename, "progress": 0},
-        owner=caller.name,
-        upload=data,
-        read_status=True,  # for the wait estimate, in the same round trip as the enqueue
-    )
+    store = storage.store_for(redis)
+    job_id = str(uuid.uuid4())
+    if store.external:
+        # Written before the job exists, so no worker can claim a job whose upload is not there yet.
+        try:
+            store.put(job_id, data)
+        except storage.StoreUnavailable as exc:
+            raise StoreDown(
+                f"The upload store is unavailable ({exc}); try again shortly.",
+                headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+            ) from None
+    try:
+        job, levels, status_now = enqueue(
+            redis,
+            MAKE_EXAM,
+            args=(options,),
+            meta={"owner": caller.name, "filename": filename, "progress": 0, "storage": store.kind},
+            owner=caller.name,
+            upload=None if store.external else data,
+            read_status=True,  # for the wait estimate, in the same round trip as the enqueue
+            job_id=job_id,
+        )
+    except BaseException:
+        if store.external:
+            storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
+        raise
     # The job was pushed at the tail in the same MULTI that measured the queue, so its position
     # is that length: no LPOS, which scans the whole queue (make bench: flat with 10,000 queued).
     return jobview.view(job, levels.queued, status_now)
@@ -120,7 +145,7 @@ def cancel(redis: Redis, job: Job) -> None:
     if redis.lrem(keys.queue, 0, job.id):
         # Removed from the queue by us, so no worker can have claimed it.
         job.cancel()
-        redis.delete(keys.upload(job.id))
+        storage.discard(redis, job.id)
         return
     if status in ENDED:
         raise ClientException(f"The job has already ended ({jobview.public_status(job)}).", status_code=409)
