@@ -1,7 +1,9 @@
-"""Claims under any interleaving of claim, renew, release, reap, requeue and time passing, stale holders included.
+"""Claims under any interleaving of claim, renew, release, reap, requeue and time passing, stale
+holders included, with jobs of several owners.
 
 At every step: live leases never exceed the cap, no job has two live holders, and a job is never
-both waiting and held. Time passing is modelled by moving every lease's expiry into the past, as a
+both waiting and held; the owners' lists hold exactly RQ's waiting jobs and their running counts
+exactly the leases. Time passing is modelled by moving every lease's expiry into the past, as a
 clock step or a holder stalled for that long would leave it.
 """
 
@@ -30,9 +32,9 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
             redis.flushall()
             self.holders: list[slots.Claim] = []  # every claim ever made, stale ones too
 
-        @rule()
-        def submit(self) -> None:
-            enqueue(redis, "tests.testjobs.tracked", args=(0,))
+        @rule(owner=st.sampled_from([None, "alice", "bob"]))
+        def submit(self, owner: str | None) -> None:
+            enqueue(redis, "tests.testjobs.tracked", args=(0,), owner=owner)
 
         @rule()
         def claim(self) -> None:
@@ -91,6 +93,21 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim(redis: Redis) -> None:
             assert len(live) == len(set(live))
             waiting = {i.decode() for i in redis.lrange(keys.queue, 0, -1)}
             assert not waiting & set(live)
+
+        @invariant()
+        def owners_books_match(self) -> None:
+            # Every waiting job is in exactly its owner's list, and every lease (live or not yet
+            # reaped) is counted once in its owner's running count.
+            waiting = [i.decode() for i in redis.lrange(keys.queue, 0, -1)]
+            by_owner = {k.decode(): v.decode() for k, v in redis.hgetall(keys.fair_waiting_owner).items()}
+            assert sorted(by_owner) == sorted(waiting)
+            for owner in {None, "alice", "bob"}:
+                name = owner or keys.NO_OWNER
+                listed = [i.decode() for i in redis.lrange(keys.owner_waiting(name), 0, -1)]
+                assert listed == [j for j in waiting if by_owner[j] == name]
+                assert (redis.zscore(keys.fair_ring, name) is not None) == bool(listed)
+            counts = {k.decode(): int(v) for k, v in redis.hgetall(keys.fair_running).items()}
+            assert sum(counts.values()) == redis.zcard(keys.leases)
 
     run_state_machine_as_test(
         Leases,

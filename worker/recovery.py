@@ -22,7 +22,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 
-from examgen.core import failures, keys, slots, stats
+from examgen.core import failures, fair, keys, slots, stats
 from examgen.core.jobstates import ENDED
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -81,7 +81,7 @@ def requeue_front(connection: Redis, job: Job, queue: Queue, *, attempt: bool = 
             job.meta.pop("error", None)
         job.meta["progress"] = 0
         queue.enqueue_job(job, pipeline=pipe, at_front=True)
-        stats.note_enqueued(pipe, queue.key)
+        stats.note_enqueued(pipe, queue.key, job.id, job.meta.get("owner"), at_front=True)
         results = pipe.execute()
     levels = stats.levels_from(results[-1])
     cap = get_settings().queue.max_concurrent_jobs
@@ -119,7 +119,12 @@ def give_back(connection: Redis, job: Job, queue: Queue, *, counts_as_attempt: b
 
 
 def reap_expired(connection: Redis, queue: Queue) -> list[str]:
-    """Act on every job whose lease expired: its process is gone or cut off from Redis."""
+    """Act on every job whose lease expired: its process is gone or cut off from Redis.
+
+    Also gives jobs only RQ's list holds (rq-dashboard's requeue, jobs queued before fair
+    shares) to the no-owner list, so they get turns like any owner's (examgen.core.fair).
+    """
+    fair.adopt(connection, queue.key)
     handled = []
     for job_id in slots.reap(connection):
         try:

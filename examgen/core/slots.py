@@ -22,6 +22,9 @@ from examgen.core import keys, lua
 
 # The weight of the newest duration in the running average used for wait estimates.
 DURATION_EWMA_WEIGHT = 0.2
+# How far an owner's virtual time moves per claim at weight 1 (weight W: STRIDE / W). Divisible by
+# every weight up to 16 and many above, so virtual times stay exact for the usual weights.
+STRIDE = 720_720
 
 _claim = Script(None, lua.CLAIM.encode())  # type: ignore[arg-type]
 _renew = Script(None, lua.RENEW.encode())  # type: ignore[arg-type]
@@ -43,6 +46,7 @@ class Claim:
     job_id: str | None
     levels: Levels
     token: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,12 @@ class Release:
     levels: Levels
 
 
-def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int) -> Claim:
-    """Take a slot and the oldest waiting job, or nothing when the cap is reached or none waits."""
+def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int, max_per_owner: int = 0) -> Claim:
+    """Take a slot and the next job in fair order, or nothing when the cap is reached or none may start.
+
+    Fair order: the owner whose turn it is (lowest virtual time, under `max_per_owner` running
+    jobs when that is above 0), its oldest job (lua.CLAIM).
+    """
     got, queued, running, *rest = _claim(
         keys=[
             queue_key,
@@ -64,13 +72,29 @@ def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int) -> Clai
             keys.history,
             keys.lease_tokens,
             keys.lease_fence,
+            keys.fair_ring,
+            keys.fair_passes,
+            keys.fair_clock,
+            keys.fair_weights,
+            keys.fair_waiting_owner,
+            keys.fair_running,
+            keys.lease_owner,
         ],
-        args=[cap, lease_ttl_s * 1000, keys.history_minutes],
+        args=[
+            cap,
+            lease_ttl_s * 1000,
+            keys.history_minutes,
+            keys.fair_owner_list_prefix,
+            keys.fair_owner_list_suffix,
+            max_per_owner,
+            STRIDE,
+            keys.NO_OWNER,
+        ],
         client=connection,
     )
     if not got:
         return Claim(None, Levels(int(queued), int(running)))
-    return Claim(rest[0].decode(), Levels(int(queued), int(running)), str(int(rest[1])))
+    return Claim(rest[0].decode(), Levels(int(queued), int(running)), str(int(rest[1])), rest[2].decode())
 
 
 def renew(connection: Redis, job_id: str, token: str, lease_ttl_s: int) -> bool:
@@ -114,6 +138,9 @@ def _run_release(
             keys.wakeup,
             keys.durations,
             keys.lease_tokens,
+            keys.fair_running,
+            keys.lease_owner,
+            keys.recent_ends,
         ],
         args=[
             job_id,
@@ -123,6 +150,8 @@ def _run_release(
             keys.wakeup_max_len,
             token or "",
             -1 if duration_ms is None else duration_ms,
+            keys.recent_ends_window_s * 1000,
+            keys.recent_ends_max,
             *(int(bound * 1000) for bound in keys.duration_buckets_s),
         ],
         client=connection,
@@ -137,7 +166,11 @@ def _run_release(
 
 def reap(connection: Redis, limit: int = 100) -> list[str]:
     """Remove expired leases; the ids returned are this caller's to requeue or fail."""
-    ids = _reap(keys=[keys.leases, keys.lease_started, keys.lease_tokens], args=[limit], client=connection)
+    ids = _reap(
+        keys=[keys.leases, keys.lease_started, keys.lease_tokens, keys.fair_running, keys.lease_owner],
+        args=[limit],
+        client=connection,
+    )
     return [i.decode() for i in ids]
 
 
