@@ -56,8 +56,21 @@ class ExamgenCollector(Collector):
             "examgen_jobs_processed", "Jobs that ran to an end (finished or failed).", value=status["total_processed"]
         )
         yield CounterMetricFamily("examgen_jobs_failed", "Jobs that failed.", value=status["total_failed"])
+        yield from self._owners()
         yield self._durations()
         yield self._requests()
+
+    def _owners(self) -> Iterator[Metric]:
+        rows = queue_status.owners_for_metrics(self.redis)
+        families = (
+            ("waiting", "Jobs of the owner (token) waiting to start; the top owners, the rest as _other."),
+            ("running", "Jobs of the owner (token) running now; the top owners, the rest as _other."),
+        )
+        for field, help_text in families:
+            family = GaugeMetricFamily(f"examgen_owner_{field}_jobs", help_text, labels=["owner"])
+            for row in rows:
+                family.add_metric([row["owner"]], float(row[field]))
+            yield family
 
     def _durations(self) -> Metric:
         raw = {as_text(k): int(v) for k, v in self.redis.hgetall(keys.durations).items()}

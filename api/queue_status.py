@@ -49,14 +49,19 @@ async def queue_status(
         status, record = await queue_status_service.read_with_token(aredis, tokens.digest(token))
         if record is None and not tokens.is_env_admin(token):
             raise unknown_token()
+        admin = record is None or tokens.caller_from_record(record).admin
     else:
         # The dashboard's polls carry an admin session instead: one every 2 s, the general path.
-        await anyio.to_thread.run_sync(resolve_caller, request, redis)
+        admin = (await anyio.to_thread.run_sync(resolve_caller, request, redis)).admin
         status = await anyio.to_thread.run_sync(queue_status_service.read, redis)
     fragments = registered(request)
     if fragments is not None and is_htmx(request):
         return await anyio.to_thread.run_sync(fragments.render, redis, status)
-    return Response(status.as_json())
+    data = status.as_json()
+    if admin:
+        # Who is waiting and running: for admins only (names of other tokens), one more read.
+        data["owners"] = await anyio.to_thread.run_sync(queue_status_service.owners, redis)
+    return Response(data)
 
 
 @post(

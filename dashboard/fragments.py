@@ -45,6 +45,10 @@ def status_context(redis: Redis, status: stats.QueueStatus) -> dict[str, Any]:
         "avg_job": format.duration(data["avg_job_seconds"]),
         "wait": format.duration(data["estimated_wait_time"]),
         "load_percent": min(round(100 * status.processing / max(status.max_concurrent, 1)), 100),
+        "owners": [
+            {**row, "oldest": format.duration(row["oldest_wait_seconds"]) if row["waiting"] else "none"}
+            for row in queue_status.owners(redis)
+        ],
     }
 
 

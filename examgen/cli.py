@@ -73,13 +73,20 @@ def token() -> None:
 @token.command("create")
 @click.argument("name")
 @click.option("--admin", is_flag=True, help="The token may see every job, the dashboard and /metrics.")
-def token_create(name: str, admin: bool) -> None:
+@click.option(
+    "--weight",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="The token's share of the cap against other tokens with waiting jobs.",
+)
+def token_create(name: str, admin: bool, weight: int) -> None:
     """Print a new token once, alone on the last line."""
     from examgen.core.connection import connect
     from examgen.services import tokens
 
     try:
-        value = tokens.create(connect(), name, admin)
+        value = tokens.create(connect(), name, admin, weight)
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {'admin ' if admin else ''}token {name!r}. It is shown only this once:", err=False)

@@ -4,7 +4,9 @@ Rules: submit, claim, renew, release, a worker handing its claim back (its horse
 finishing a recovery (with the current or a stale recovery token), and time passing (every lease
 and every parked recovery moved into the past, as a clock step or a long stall would leave it).
 At every step: live leases never exceed the cap, no job has two live holders, a job is never both
-waiting and held, and every job submitted is somewhere: waiting (once), leased, or parked.
+waiting and held, and every job submitted is somewhere: waiting (once), leased, or parked. The
+jobs belong to several owners: the owners' lists hold exactly RQ's waiting jobs and their running
+counts exactly the leases.
 """
 
 from __future__ import annotations
@@ -37,9 +39,9 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim_and_no_job_is_lost(redis:
         def recovery_is_current(self, job_id: str, token: str) -> bool:
             return redis.get(keys.recovery_token(job_id)) == token.encode()
 
-        @rule()
-        def submit(self) -> None:
-            self.jobs.add(enqueue(redis, "tests.testjobs.tracked", args=(0,)).job.id)
+        @rule(owner=st.sampled_from([None, "alice", "bob"]))
+        def submit(self, owner: str | None) -> None:
+            self.jobs.add(enqueue(redis, "tests.testjobs.tracked", args=(0,), owner=owner).job.id)
 
         @rule()
         def claim(self) -> None:
@@ -126,6 +128,21 @@ def test_no_stale_holder_ever_shares_or_steals_a_claim_and_no_job_is_lost(redis:
             parked = {m.decode() for m in redis.zrange(keys.recovering, 0, -1)}
             assert len(waiting) == len(set(waiting))  # never queued twice
             assert self.jobs <= set(waiting) | leased | parked  # every unfinished job is somewhere
+
+        @invariant()
+        def owners_books_match(self) -> None:
+            # Every waiting job is in exactly its owner's list, and every lease (live or not yet
+            # reaped) is counted once in its owner's running count.
+            waiting = [i.decode() for i in redis.lrange(keys.queue, 0, -1)]
+            by_owner = {k.decode(): v.decode() for k, v in redis.hgetall(keys.fair_waiting_owner).items()}
+            assert sorted(by_owner) == sorted(waiting)
+            for owner in {None, "alice", "bob"}:
+                name = owner or keys.NO_OWNER
+                listed = [i.decode() for i in redis.lrange(keys.owner_waiting(name), 0, -1)]
+                assert listed == [j for j in waiting if by_owner[j] == name]
+                assert (redis.zscore(keys.fair_ring, name) is not None) == bool(listed)
+            counts = {k.decode(): int(v) for k, v in redis.hgetall(keys.fair_running).items()}
+            assert sum(counts.values()) == redis.zcard(keys.leases)
 
     run_state_machine_as_test(
         Leases,

@@ -67,10 +67,14 @@ def test_a_second_queue_entry_of_a_held_job_is_dropped(redis: Redis) -> None:
     job = enqueue(redis, "tests.testjobs.tracked", args=(0,)).job
     other = enqueue(redis, "tests.testjobs.tracked", args=(0,)).job
     assert slots.claim(redis, keys.queue, 3, 60).job_id == job.id
-    redis.lpush(keys.queue, job.id)  # queued again while it runs (a recovery done twice)
+    # Queued again while it runs (a recovery applied although the claim is live): the way a
+    # requeue queues it, RQ's list and its owner's list both.
+    redis.set(keys.recovery_token(job.id), "stray")
+    assert recovery.requeue_front(redis, Job.fetch(job.id, connection=redis), queue_for(redis), "stray")
     got = slots.claim(redis, keys.queue, 3, 60)
     assert got.job_id == other.id  # never the running job a second time
     assert redis.llen(keys.queue) == 0
+    assert slots.claim(redis, keys.queue, 3, 60).job_id is None
 
 
 def test_claim_tokens_stay_unique_when_redis_forgets_its_counter(redis: Redis) -> None:

@@ -2,7 +2,7 @@
 
 Four changes to RQ's forking worker, each where RQ leaves a seam:
 - it dequeues by claiming a slot and a job together (``worker.slots.claim``), so the cap holds
-  across every process on every host and the queue stays FIFO;
+  across every process on every host and owners take turns (FIFO within each owner);
 - the work-horse dies with its worker and renews its own lease (``worker.lifeline``); the worker
   kills a horse whose claim is gone (a stopped horse woken up late must not run beside its successor);
 - a horse that dies without a result (SIGKILL, OOM) puts its job back instead of failing it;
@@ -47,6 +47,7 @@ class ExamWorker(Worker):
         settings = get_settings().queue
         self.cap = settings.max_concurrent_jobs
         self.lease_ttl_s = settings.lease_ttl_s
+        self.max_per_owner = settings.max_running_per_token
         self.grace_s = settings.shutdown_grace_s
         self._stop_deadline: float | None = None
         self._lost_job_id: str | None = None
@@ -113,7 +114,7 @@ class ExamWorker(Worker):
                     self.check_for_suspension(burst)
                 waited = True
                 sent = time.monotonic()
-                got = slots.claim(self.once, queue.key, self.cap, self.lease_ttl_s)
+                got = slots.claim(self.once, queue.key, self.cap, self.lease_ttl_s, self.max_per_owner)
                 if got.job_id is not None:
                     self._token, self._claimed_at = got.token, sent
                     job = self._fetch_claimed(got.job_id, queue)

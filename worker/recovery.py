@@ -25,7 +25,7 @@ from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 from rq.utils import as_text
 
-from examgen.core import failures, keys, slots, stats, storage
+from examgen.core import failures, fair, keys, slots, stats, storage
 from examgen.core.jobstates import ENDED
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -109,7 +109,7 @@ def requeue_front(connection: Redis, job: Job, queue: Queue, recovery: str, *, a
         # A cancel sends its stop to the worker named here: not the one whose run just ended.
         job.worker_name = None
         queue.enqueue_job(job, pipeline=pipe, at_front=True)
-        stats.note_enqueued(pipe, queue.key)
+        stats.note_enqueued(pipe, queue.key, job.id, job.meta.get("owner"), at_front=True)
 
     results = end_recovery(connection, job.id, recovery, steps)
     if results is None:
@@ -156,7 +156,12 @@ def give_back(connection: Redis, job: Job, queue: Queue, recovery: str, *, count
 
 def reap_expired(connection: Redis, queue: Queue) -> list[str]:
     """Act on every job whose lease expired (its process is gone or cut off from Redis), and on
-    every recovery left unfinished past its time."""
+    every recovery left unfinished past its time.
+
+    Also gives jobs only RQ's list holds (rq-dashboard's requeue, jobs queued before fair
+    shares) to the no-owner list, so they get turns like any owner's (examgen.core.fair).
+    """
+    fair.adopt(connection, queue.key)
     handled = []
     for job_id, recovery in slots.reap(connection):
         try:

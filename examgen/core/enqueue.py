@@ -14,7 +14,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 
-from examgen.core import keys, stats
+from examgen.core import fair, keys, stats
 from examgen.core.connection import replica_wait_ms
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -36,6 +36,8 @@ class Enqueued(NamedTuple):
     levels: Levels
     status: stats.QueueStatus | None
     """With `read_status`: the statistics right after the enqueue, read in the same round trip."""
+    place: int | None = None
+    """With `read_status`: the job's place in the order the claim will follow (examgen.core.fair)."""
 
 
 def enqueue(
@@ -75,14 +77,18 @@ def enqueue(
             pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
             pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
             pipe.sadd(keys.owner_open(owner), job.id)
-        stats.note_enqueued(pipe, queue.key)
+        stats.note_enqueued(pipe, queue.key, job.id, owner)
         if read_status:
             stats.read_status_in(pipe, queue.key)
+            fair.places_in(pipe, [job.id])
         results = pipe.execute()
     wait_ms = replica_wait_ms()
     if wait_ms and int(connection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
         log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", job.id, wait_ms)
-    levels = stats.levels_from(results[-2] if read_status else results[-1])
-    status = stats.status_from(results[-1], settings.max_concurrent_jobs) if read_status else None
+    # The place read adds four replies after the status read.
+    extra = 4 if read_status else 0
+    levels = stats.levels_from(results[-2 - extra] if read_status else results[-1])
+    status = stats.status_from(results[-1 - extra], settings.max_concurrent_jobs) if read_status else None
+    place = fair.places_from(results[-extra:], 1)[0] if read_status else None
     queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)
-    return Enqueued(job, levels, status)
+    return Enqueued(job, levels, status, place)

@@ -94,3 +94,36 @@ def recovery_token(job_id: str) -> str:
 def session(session_id: str) -> str:
     """A dashboard session."""
     return f"{PREFIX}:session:{session_id}"
+
+
+# Fair share of the cap (examgen.core.fair). RQ's list stays the list of every waiting job (what
+# `rq info` and rq-dashboard show); beside it each owner has its own FIFO list, and the owners
+# with waiting jobs form a ring scored by their virtual time (a stride scheduler).
+fair_ring = f"{PREFIX}:fair:ring"
+# An owner's virtual time when it left the ring (no waiting job), so leaving and coming back
+# never earns it an earlier turn; and the virtual time of the last claim (where newcomers start).
+fair_passes = f"{PREFIX}:fair:passes"
+fair_clock = f"{PREFIX}:fair:clock"
+# Owner name -> weight (`examgen token create NAME --weight W`); absent means 1.
+fair_weights = f"{PREFIX}:fair:weights"
+# Waiting job id -> its owner's name, for every job in an owner's list.
+fair_waiting_owner = f"{PREFIX}:fair:waiting-owner"
+# Owner name -> jobs of that owner holding a slot (for EXAMGEN_MAX_RUNNING_PER_TOKEN and counts).
+fair_running = f"{PREFIX}:fair:running"
+# Leased job id -> owner, so release and reap give the owner's running count back exactly once.
+lease_owner = f"{PREFIX}:slots:owners"
+# The owner of jobs that name none (enqueued without a token, or found in RQ's list only):
+# not a valid token name, so it never collides with one.
+NO_OWNER = "-"
+# Prefix and suffix of an owner's waiting list (scripts build it from the owner they pick).
+fair_owner_list_prefix = f"{PREFIX}:fair:owner:"
+fair_owner_list_suffix = ":waiting"
+# Ends of jobs (member "<job id>:<ms>", score = ms): the recent completion rate of the deployment.
+recent_ends = f"{PREFIX}:stats:ends"
+recent_ends_window_s = 600
+recent_ends_max = 200
+
+
+def owner_waiting(owner: str) -> str:
+    """An owner's waiting job ids, oldest first (the claim takes from the head)."""
+    return f"{fair_owner_list_prefix}{owner}{fair_owner_list_suffix}"

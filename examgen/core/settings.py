@@ -89,6 +89,8 @@ class QueueSettings:
     """EXAMGEN_RESULT_TTL_DAYS: how long jobs, results and uploads are kept."""
     max_queued_per_token: int = _env(_int, "EXAMGEN_MAX_QUEUED_PER_TOKEN", 50, 1, 1_000_000)
     """EXAMGEN_MAX_QUEUED_PER_TOKEN: unfinished jobs one token may have before it gets 429."""
+    max_running_per_token: int = _env(_int, "EXAMGEN_MAX_RUNNING_PER_TOKEN", 0, 0, 10_000)
+    """EXAMGEN_MAX_RUNNING_PER_TOKEN: most jobs of one token running at once across the deployment (0: no limit)."""
     lease_ttl_s: int = _env(_int, "EXAMGEN_LEASE_TTL", 30, 3, 600)
     """EXAMGEN_LEASE_TTL: a slot whose holder stops renewing it is free again after this long."""
     max_attempts: int = _env(_int, "EXAMGEN_MAX_ATTEMPTS", 3, 1, 100)

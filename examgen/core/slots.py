@@ -19,17 +19,20 @@ from redis.client import Pipeline
 from redis.commands.core import Script
 from rq.job import Job
 
-from examgen.core import keys, lua
+from examgen.core import keys, lease_lua
 
 # The weight of the newest duration in the running average used for wait estimates.
 DURATION_EWMA_WEIGHT = 0.2
+# How far an owner's virtual time moves per claim at weight 1 (weight W: STRIDE / W). Divisible by
+# every weight up to 16 and many above, so virtual times stay exact for the usual weights.
+STRIDE = 720_720
 
-_claim = Script(None, lua.CLAIM.encode())  # type: ignore[arg-type]
-_renew = Script(None, lua.RENEW.encode())  # type: ignore[arg-type]
-_release = Script(None, lua.RELEASE.encode())  # type: ignore[arg-type]
-_reap = Script(None, lua.REAP.encode())  # type: ignore[arg-type]
-_holds = Script(None, lua.HOLDS.encode())  # type: ignore[arg-type]
-_hand_back = Script(None, lua.HAND_BACK.encode())  # type: ignore[arg-type]
+_claim = Script(None, lease_lua.CLAIM.encode())  # type: ignore[arg-type]
+_renew = Script(None, lease_lua.RENEW.encode())  # type: ignore[arg-type]
+_release = Script(None, lease_lua.RELEASE.encode())  # type: ignore[arg-type]
+_reap = Script(None, lease_lua.REAP.encode())  # type: ignore[arg-type]
+_holds = Script(None, lease_lua.HOLDS.encode())  # type: ignore[arg-type]
+_hand_back = Script(None, lease_lua.HAND_BACK.encode())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Claim:
     job_id: str | None
     levels: Levels
     token: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,12 @@ class Release:
     levels: Levels
 
 
-def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int) -> Claim:
-    """Take a slot and the oldest waiting job, or nothing when the cap is reached or none waits."""
+def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int, max_per_owner: int = 0) -> Claim:
+    """Take a slot and the next job in fair order, or nothing when the cap is reached or none may start.
+
+    Fair order: the owner whose turn it is (lowest virtual time, under `max_per_owner` running
+    jobs when that is above 0), its oldest job (lease_lua.CLAIM).
+    """
     got, queued, running, *rest = _claim(
         keys=[
             queue_key,
@@ -66,14 +74,31 @@ def claim(connection: Redis, queue_key: str, cap: int, lease_ttl_s: int) -> Clai
             keys.history,
             keys.lease_tokens,
             keys.lease_fence,
+            keys.fair_ring,
+            keys.fair_passes,
+            keys.fair_clock,
+            keys.fair_weights,
+            keys.fair_waiting_owner,
+            keys.fair_running,
+            keys.lease_owner,
             keys.recovering,
         ],
-        args=[cap, lease_ttl_s * 1000, keys.history_minutes, _nonce()],
+        args=[
+            cap,
+            lease_ttl_s * 1000,
+            keys.history_minutes,
+            keys.fair_owner_list_prefix,
+            keys.fair_owner_list_suffix,
+            max_per_owner,
+            STRIDE,
+            keys.NO_OWNER,
+            _nonce(),
+        ],
         client=connection,
     )
     if not got:
         return Claim(None, Levels(int(queued), int(running)))
-    return Claim(rest[0].decode(), Levels(int(queued), int(running)), rest[1].decode())
+    return Claim(rest[0].decode(), Levels(int(queued), int(running)), rest[1].decode(), rest[2].decode())
 
 
 def renew(connection: Redis, job_id: str, token: str, lease_ttl_s: int) -> bool:
@@ -117,6 +142,9 @@ def _release_call(
         keys.wakeup,
         keys.durations,
         keys.lease_tokens,
+        keys.fair_running,
+        keys.lease_owner,
+        keys.recent_ends,
     ]
     args: list[str | int | float] = [
         job_id,
@@ -126,6 +154,8 @@ def _release_call(
         keys.wakeup_max_len,
         token or "",
         -1 if duration_ms is None else duration_ms,
+        keys.recent_ends_window_s * 1000,
+        keys.recent_ends_max,
         *(int(bound * 1000) for bound in keys.duration_buckets_s),
     ]
     return script_keys, args
@@ -146,7 +176,15 @@ def _nonce() -> str:
     return secrets.token_hex(8)
 
 
-_RECOVERY_KEYS = [keys.leases, keys.lease_started, keys.lease_tokens, keys.recovering, keys.lease_fence]
+_RECOVERY_KEYS = [
+    keys.leases,
+    keys.lease_started,
+    keys.lease_tokens,
+    keys.recovering,
+    keys.lease_fence,
+    keys.fair_running,
+    keys.lease_owner,
+]
 
 
 def reap(connection: Redis, limit: int = 100) -> list[tuple[str, str]]:

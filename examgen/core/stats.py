@@ -21,28 +21,54 @@ from examgen.core.slots import Levels
 
 # Until a job has been measured, a wait estimate assumes jobs take this long.
 DEFAULT_JOB_S = 30.0
+# Ends sampled while jobs waited, per slot, before the completion rate replaces the durations: jobs
+# of equal length end in batches, so fewer samples would catch only the short gaps of one batch.
+MIN_GAP_SAMPLES_PER_SLOT = 2
 
 _read_status = Script(None, lua.READ_STATUS.encode())  # type: ignore[arg-type]
 _read_status_async = AsyncScript(None, lua.READ_STATUS.encode())  # type: ignore[arg-type]
 _reset = Script(None, lua.RESET.encode())  # type: ignore[arg-type]
 
 
-def note_enqueued(pipeline: Pipeline, queue_key: str) -> None:
-    """Queue the mark update inside the caller's MULTI, right after RQ's push.
+def note_enqueued(
+    pipeline: Pipeline, queue_key: str, job_id: str, owner: str | None, *, at_front: bool = False
+) -> None:
+    """Queue the mark update and the owner's list inside the caller's MULTI, right after RQ's push.
 
     EVAL with the source, not a Script object: in a pipeline redis-py sends SCRIPT EXISTS first,
     a round trip on every enqueue (make bench). A bare EVALSHA is no way out: after a Redis restart
     it would fail with NOSCRIPT alone inside the MULTI while the job itself was queued. Redis caches
     the compiled script by its SHA1, so the source is only hashed, not compiled, each time.
     """
-    script_keys = [queue_key, keys.leases, keys.stats, keys.history, keys.wakeup]
-    pipeline.eval(lua.NOTE_ENQUEUED, len(script_keys), *script_keys, keys.history_minutes, keys.wakeup_max_len)
+    owner = owner or keys.NO_OWNER
+    script_keys = [
+        queue_key,
+        keys.leases,
+        keys.stats,
+        keys.history,
+        keys.wakeup,
+        keys.owner_waiting(owner),
+        keys.fair_waiting_owner,
+        keys.fair_ring,
+        keys.fair_passes,
+        keys.fair_clock,
+    ]
+    pipeline.eval(
+        lua.NOTE_ENQUEUED,
+        len(script_keys),
+        *script_keys,
+        keys.history_minutes,
+        keys.wakeup_max_len,
+        job_id,
+        owner,
+        "1" if at_front else "0",
+    )
 
 
 def read_status_in(pipeline: Pipeline, queue_key: str) -> None:
     """Queue a status read inside the caller's pipeline (EVAL, for the reason given above)."""
     script_keys = _status_keys(queue_key)
-    pipeline.eval(lua.READ_STATUS, len(script_keys), *script_keys, Job.redis_job_namespace_prefix, "")
+    pipeline.eval(lua.READ_STATUS, len(script_keys), *script_keys, *_status_args(""))
 
 
 def levels_from(result: Any) -> Levels:
@@ -82,16 +108,37 @@ class QueueStatus:
     live_pools: int
     stats_reset_at: str | None
     running_elapsed_s: tuple[float, ...]
+    ahead_of_newcomer: int = -1
+    """Jobs the claim takes before a new owner's first job; -1 when no owner waits (then FIFO)."""
+    gap_samples: int = 0
+    gap_sum_ms: int = 0
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["running_elapsed_s"]
+        for internal in ("running_elapsed_s", "ahead_of_newcomer", "gap_samples", "gap_sum_ms"):
+            del data[internal]
         return data
 
+    @property
+    def slots(self) -> int:
+        """Slots that can run jobs: the cap, or fewer when fewer workers are alive."""
+        return min(self.max_concurrent, self.live_workers) if self.live_workers > 0 else self.max_concurrent
+
+    @property
+    def job_seconds(self) -> float:
+        """How long a slot takes per job, as the deployment delivers it.
+
+        From the recent completion rate while jobs waited (slots x the mean gap between ends): it
+        includes whatever slows concurrent jobs down. Without enough such ends, the measured
+        durations' average, or DEFAULT_JOB_S before any job ended.
+        """
+        if self.gap_samples >= MIN_GAP_SAMPLES_PER_SLOT * self.slots and self.gap_sum_ms > 0:
+            return self.slots * self.gap_sum_ms / self.gap_samples / 1000
+        return self.avg_job_seconds if self.avg_job_seconds is not None else DEFAULT_JOB_S
+
     def wait_for_position(self, position: int) -> int:
-        """Wait estimate for the job at 1-based `position` in the queue."""
-        avg = self.avg_job_seconds if self.avg_job_seconds is not None else DEFAULT_JOB_S
-        return estimate_wait_s(position - 1, self.max_concurrent, list(self.running_elapsed_s), avg)
+        """Wait estimate for the job at 1-based `position` in the order the claim follows."""
+        return estimate_wait_s(position - 1, self.slots, list(self.running_elapsed_s), self.job_seconds)
 
 
 def _iso(ms: float | None) -> str | None:
@@ -111,11 +158,26 @@ def _parse_rq_time(raw: bytes | str) -> float | None:
 
 
 def _status_keys(queue_key: str) -> list[str]:
-    return [keys.stats, queue_key, keys.leases, keys.lease_started, keys.pools, keys.pool_sizes, keys.tokens_by_digest]
+    return [
+        keys.stats,
+        queue_key,
+        keys.leases,
+        keys.lease_started,
+        keys.pools,
+        keys.pool_sizes,
+        keys.tokens_by_digest,
+        keys.fair_ring,
+        keys.fair_clock,
+        keys.recent_ends,
+    ]
+
+
+def _status_args(token_digest: str) -> list[Any]:
+    return [Job.redis_job_namespace_prefix, token_digest, keys.recent_ends_window_s * 1000]
 
 
 def read_status(connection: Redis, queue_key: str, default_cap: int) -> QueueStatus:
-    raw = _read_status(keys=_status_keys(queue_key), args=[Job.redis_job_namespace_prefix, ""], client=connection)
+    raw = _read_status(keys=_status_keys(queue_key), args=_status_args(""), client=connection)
     return status_from(raw, default_cap)
 
 
@@ -126,9 +188,7 @@ async def read_status_for(
 
     For the API's hottest read: no second round trip to check the token, no thread hop.
     """
-    raw = await _read_status_async(
-        keys=_status_keys(queue_key), args=[Job.redis_job_namespace_prefix, token_digest], client=connection
-    )
+    raw = await _read_status_async(keys=_status_keys(queue_key), args=_status_args(token_digest), client=connection)
     record = raw[7] if isinstance(raw[7], bytes) and raw[7] else None
     return status_from(raw, default_cap), record
 
@@ -136,6 +196,7 @@ async def read_status_for(
 def status_from(raw: list[Any], default_cap: int) -> QueueStatus:
     """The status from the reply of the status script (see read_status_in)."""
     now_ms, flat, queued, started, oldest_raw, pools, workers = raw[:7]
+    ahead_of_newcomer, gap_samples, gap_sum_ms = (int(v) for v in raw[8:11])
     stats = {flat[i].decode(): flat[i + 1].decode() for i in range(0, len(flat), 2)}
     cap = int(stats.get("max_concurrent", default_cap))
     elapsed = tuple(max(int(now_ms) - int(s), 0) / 1000 for s in started)
@@ -159,8 +220,14 @@ def status_from(raw: list[Any], default_cap: int) -> QueueStatus:
         live_pools=int(pools),
         stats_reset_at=_iso(float(stats["reset_at"])) if "reset_at" in stats else None,
         running_elapsed_s=elapsed,
+        ahead_of_newcomer=ahead_of_newcomer,
+        gap_samples=gap_samples,
+        gap_sum_ms=gap_sum_ms,
     )
-    wait = status.wait_for_position(status.queue_size + 1)
+    # A job submitted now by an owner with nothing waiting: it starts behind the owners whose turn
+    # is at the clock; with no owner waiting, behind whatever RQ's list holds (FIFO).
+    ahead = ahead_of_newcomer if ahead_of_newcomer >= 0 else status.queue_size
+    wait = status.wait_for_position(ahead + 1)
     return replace(status, estimated_wait_time=wait)  # not asdict(): it deep-copies every field
 
 

@@ -18,7 +18,7 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.utils import as_text
 
-from examgen.core import keys, slots, storage
+from examgen.core import fair, keys, slots, storage
 from examgen.core.enqueue import enqueue
 from examgen.core.jobstates import ENDED, MAKE_EXAM
 from examgen.core.settings import get_settings
@@ -121,7 +121,7 @@ def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: di
                 headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
             ) from None
     try:
-        job, levels, status_now = enqueue(
+        done = enqueue(
             redis,
             MAKE_EXAM,
             args=(options,),
@@ -135,15 +135,15 @@ def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: di
         if store.external:
             storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
         raise
-    # The job was pushed at the tail in the same MULTI that measured the queue, so its position
-    # is that length: no LPOS, which scans the whole queue (make bench: flat with 10,000 queued).
-    return jobview.view(job, levels.queued, status_now)
+    # Its place in the order the claim follows was read in the same MULTI as the push.
+    return jobview.view(done.job, done.place, done.status)
 
 
 def cancel(redis: Redis, job: Job) -> None:
     status = job.get_status()
     if redis.lrem(keys.queue, 0, job.id):
         # Removed from the queue by us, so no worker can have claimed it.
+        fair.forget(redis, job.id)
         job.cancel()
         storage.discard(redis, job.id)
         return

@@ -9,7 +9,7 @@ from redis import Redis
 from rq.job import Job, JobStatus
 from rq.utils import as_text
 
-from examgen.core import failures, keys, stats
+from examgen.core import failures, fair, stats
 from examgen.services import status as queue_status
 
 _STATUS = {
@@ -54,12 +54,8 @@ def public_status(job: Job) -> str:
 
 
 def positions(redis: Redis, job_ids: list[str]) -> list[int | None]:
-    """1-based queue positions (None when not waiting in the queue), in one round trip."""
-    with redis.pipeline(transaction=False) as pipe:
-        for job_id in job_ids:
-            pipe.lpos(keys.queue, job_id)
-        found = pipe.execute()
-    return [int(p) + 1 if p is not None else None for p in found]
+    """1-based places in the order the claim will follow (None when not waiting), in one round trip."""
+    return fair.places(redis, job_ids)
 
 
 def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -> JobView:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from examgen.core import keys
+from examgen.core import fair, keys
 from examgen.core.settings import get_settings
 
 TOKEN_PREFIX = "eg_"
@@ -49,18 +49,21 @@ def caller_from_record(raw: bytes | str) -> Caller:
     return Caller(str(record["name"]), bool(record["admin"]))
 
 
-def create(connection: Redis, name: str, admin: bool = False) -> str:
+def create(connection: Redis, name: str, admin: bool = False, weight: int = 1) -> str:
     if not _NAME.match(name):
         raise TokenError("a token name is 1-64 letters, digits or _.@- and starts with a letter or digit")
     if name == ENV_ADMIN_NAME:
         raise TokenError(f"the name {ENV_ADMIN_NAME!r} is kept for EXAMGEN_ADMIN_TOKEN")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_digest = digest(token)
-    record = json.dumps({"name": name, "admin": admin, "created_at": int(time.time())})
+    if not 1 <= weight <= fair.MAX_WEIGHT:
+        raise TokenError(f"a weight is a whole number from 1 to {fair.MAX_WEIGHT}")
+    record = json.dumps({"name": name, "admin": admin, "weight": weight, "created_at": int(time.time())})
     # HSETNX on the name makes two concurrent creates of one name fail instead of both winning.
     if not connection.hsetnx(keys.token_digest_by_name, name, token_digest):
         raise TokenError(f"a token named {name!r} exists; revoke it first")
     connection.hset(keys.tokens_by_digest, token_digest, record)
+    fair.set_weight(connection, name, weight)
     return token
 
 
@@ -71,6 +74,7 @@ def revoke(connection: Redis, name: str) -> bool:
     with connection.pipeline(transaction=True) as pipe:
         pipe.hdel(keys.tokens_by_digest, stored)
         pipe.hdel(keys.token_digest_by_name, name)
+        pipe.hdel(keys.fair_weights, name)
         pipe.execute()
     return True
 
