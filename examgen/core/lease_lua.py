@@ -38,7 +38,7 @@ local ring_key, passes_key, clock_key, weights_key = KEYS[8], KEYS[9], KEYS[10],
 local waiting_owner_key, running_key, lease_owner_key = KEYS[12], KEYS[13], KEYS[14]
 local cap, lease_ms, minutes = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local list_prefix, list_suffix = ARGV[4], ARGV[5]
-local per_owner, stride = tonumber(ARGV[6]), tonumber(ARGV[7])
+local per_owner, stride, no_owner = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local recovering_key, nonce = KEYS[15], ARGV[9]
 local function held(id)
   return redis.call('ZSCORE', leases_key, id) or redis.call('ZSCORE', recovering_key, id)
@@ -87,7 +87,7 @@ if not job_id and redis.call('ZCARD', ring_key) == 0 then
   while job_id and held(job_id) do
     job_id = redis.call('LPOP', queue_key)
   end
-  owner = ARGV[8]
+  owner = no_owner
   if job_id then redis.call('HDEL', waiting_owner_key, job_id) end
 end
 if not job_id then

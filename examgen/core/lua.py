@@ -155,12 +155,13 @@ return {ms, redis.call('HGETALL', stats_key), redis.call('LLEN', queue_key), sta
 RESET = (
     _PRELUDE
     + """
+local stats_key, queue_key, leases_key, durations_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local ms = now_ms()
-local queued = redis.call('LLEN', KEYS[2])
-local running = redis.call('ZCOUNT', KEYS[3], '(' .. ms, '+inf')
-redis.call('HDEL', KEYS[1], 'avg_job_ms')
-redis.call('DEL', KEYS[4])
-redis.call('HSET', KEYS[1], 'max_queue_size', queued, 'max_queue_size_at', ms,
+local queued = redis.call('LLEN', queue_key)
+local running = redis.call('ZCOUNT', leases_key, '(' .. ms, '+inf')
+redis.call('HDEL', stats_key, 'avg_job_ms')
+redis.call('DEL', durations_key)
+redis.call('HSET', stats_key, 'max_queue_size', queued, 'max_queue_size_at', ms,
            'max_processing', running, 'max_processing_at', ms,
            'total_processed', 0, 'total_failed', 0, 'reset_at', ms)
 return ms
