@@ -67,8 +67,27 @@ _SPACES = re.compile(r" {2,}")
 _GLUED_STOP = re.compile(r"(?<=[a-z]{4})\.(?=[A-Z][a-z])")
 
 
+# Bullets that Symbol and Wingdings fonts map to letters or private-use code points: "Ì CART – ...".
+_GLYPH_BULLET = re.compile(r"^[ÌÏ§¥ØÜ■►▶❖➢➤✓✔➔](?=\s)")
+# TeX sets an accent as a glyph of its own before the letter ("co¨ordinate", "Schr¨odinger"): the
+# spacing accent becomes the combining one after its letter, and NFC makes them one character. The
+# grave accent is left alone: a backtick before a letter is far more often code ("`ls`").
+_SPACING_ACCENT = re.compile("([\u00a8\u00b4\u02c6\u02dc\u02da\u00b8\u02c7\u02d8])([^\\W\\d_])")
+_COMBINING = {"\u00a8": "\u0308", "\u00b4": "\u0301", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u02da": "\u030a"}
+_COMBINING.update({"\u00b8": "\u0327", "\u02c7": "\u030c", "\u02d8": "\u0306"})
+
+
+def _accented(match: re.Match[str]) -> str:
+    # TeX accents a dotless i ("na¨ıve"); with the accent on it, it is the plain letter (ï, í).
+    letter = "i" if match.group(2) == "ı" else match.group(2)
+    return unicodedata.normalize("NFC", letter + _COMBINING[match.group(1)])
+
+
 def normalize_line(line: str) -> str:
     line = line.translate(_TRANSLATE)
+    line = _GLYPH_BULLET.sub("•", line.lstrip())
+    if _SPACING_ACCENT.search(line):
+        line = _SPACING_ACCENT.sub(_accented, line)
     line = _GLUED_STOP.sub(". ", line)
     return _SPACES.sub(" ", line).strip()
 

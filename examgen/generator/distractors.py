@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
+from .english import can_be_noun
 from .stopwords import DETERMINERS_DE
 from .terms import Analysis, Occurrence, Term, parse_value
 
@@ -20,6 +22,7 @@ _FEMININE = ("ung", "heit", "keit", "schaft", "ion", "tät", "ie", "ik", "ur", "
 _MASCULINE = ("ismus", "ling", "or", "ant", "ent", "ist", "er")
 _NEUTER = ("chen", "lein", "um", "ment", "nis", "tum")
 _PLURAL_ONLY = frozenset({"alle", "allen", "aller", "beide", "beiden"})
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _PLURAL_ENDINGS = ("ungen", "heiten", "keiten", "schaften", "ionen", "täten", "ismen")
 
 
@@ -61,6 +64,7 @@ class DistractorFinder:
             if len(pools[term.kind]) < _POOL_LIMIT:
                 pools[term.kind].append(term)
         self.pools = dict(pools)
+        self.by_text = {t.text.lower(): t for kind in pools.values() for t in kind}
         self.best = max((t.score for t in analysis.terms.values()), default=1.0) or 1.0
         self.used: Counter[str] = Counter()
         self.nouns = frozenset(
@@ -130,8 +134,10 @@ class DistractorFinder:
         else:
             score = 2.0 if other.shape == term.shape else 0.0
             score += 1.0 if other.words == term.words else 0.0
-            # Students confuse terms with the same head ("Teilraumtopologie", "Zariski-Topologie").
-            score += 3.0 if shared >= 4 else 0.0
+            # Students confuse German compounds with the same head noun ("Teilraumtopologie",
+            # "Zariski-Topologie"). In English four shared letters are a suffix, not a head
+            # ("structure"/"denature", "relationship"/"membership"), so they earn nothing.
+            score += 3.0 if shared >= 4 and self.lang == "de" else 0.0
         score -= 1.5 * abs(len(other.text) - len(surface)) / max(len(other.text), len(surface))
         score += other.score / self.best
         # Terms from the same part of the course are about the same topic.
@@ -148,6 +154,34 @@ class DistractorFinder:
         if self.lang == "de" and surface[:1].isupper():
             score += 1.0 if _gender(surface.split()[-1]) == _gender(other.text.split()[-1]) != "?" else 0.0
         return score
+
+    def false_statement(self, sentence: str, occurrence: Occurrence, distractors: Sequence[str]) -> str | None:
+        """The first distractor that can replace the key in a statement meant to be false: a term of
+        the same kind, shape and number of words (so the sentence still reads right), not giving the
+        sentence back as the document states it elsewhere. None when no swap is safe."""
+        term, surface = occurrence.term, occurrence.surface(sentence)
+        around = (
+            sentence[max(0, occurrence.start - 2) : occurrence.start] + sentence[occurrence.end : occurrence.end + 2]
+        )
+        for text in distractors:
+            if term.kind in {"year", "number", "percent"}:
+                # Numbers come from the document or from nearby values written like the key: the
+                # same unit and format, so only the value changes.
+                if _DIGITS.sub("#", text) == _DIGITS.sub("#", surface) and not self._makes_true(
+                    sentence, surface, text
+                ):
+                    return text
+                continue
+            other = self.by_text.get(text.lower())
+            if other is None or other.kind != term.kind or other.shape != term.shape or other.words != term.words:
+                continue
+            if term.kind.startswith("zh:") and set(text) & set(around):
+                continue  # "低温和低氧" -> "低温和温度": a character of the swap repeats its neighbour
+            if self.lang == "en" and term.kind == "term" and not can_be_noun(text.split()[-1]):
+                continue
+            if not self._makes_true(sentence, surface, text):
+                return text
+        return None
 
     def _makes_true(self, sentence: str, surface: str, replacement: str) -> bool:
         """Swapping in the distractor must not produce a sentence the document also states."""

@@ -32,13 +32,16 @@ def _question(question: dict[str, Any]) -> str:
     qid, kind = str(question.get("id", "")), question.get("type")
     head = f"::{gift_escape(qid, as_html=False)}::{gift_escape(question.get('prompt', ''))} "
     answer = question.get("answer")
+    # "####" opens the general feedback, shown after the attempt: the explanation.
+    feedback = f" ####{gift_escape(question['explanation'])}" if question.get("explanation") else ""
     if kind == "mcq":
         options = question.get("options") or []
         choices = " ".join(("=" if option == answer else "~") + gift_escape(option) for option in options)
-        return head + "{" + choices + "}"
+        return head + "{" + choices + feedback + "}"
     if kind == "true_false":
-        return head + ("{TRUE}" if answer is True else "{FALSE}")
-    return head + "{=" + gift_escape(str(answer), as_html=False) + "}"
+        return head + "{" + ("TRUE" if answer is True else "FALSE") + feedback + "}"
+    accepted = question.get("accepted_answers") or [answer]
+    return head + "{" + " ".join("=" + gift_escape(str(a), as_html=False) for a in accepted) + feedback + "}"
 
 
 def render_gift(exam: dict[str, Any]) -> str:

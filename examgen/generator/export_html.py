@@ -38,7 +38,7 @@ _TEMPLATE = """<!doctype html>
   .tf { margin: .2rem 0 0 1.5rem; }
   .tf span { margin-right: 2rem; }
   section.answer-key { break-before: page; page-break-before: always; }
-  .answer-key .source { color: #555; font-size: .85rem; }
+  .answer-key .source, .answer-key .explanation { color: #555; font-size: .85rem; }
   @media print { body { margin: 0 auto; } a { color: inherit; text-decoration: none; } }
 </style>
 </head>
@@ -73,7 +73,8 @@ _TEMPLATE = """<!doctype html>
 <h2>{{ words.answer_key }}</h2>
 <ol>
 {%- for q in exam.questions %}
-  <li><strong>{{ q.key }}</strong> <span class="source">({{ q.page_label }})</span></li>
+  <li><strong>{{ q.key }}</strong> <span class="source">({{ q.page_label }})</span>
+  {%- if q.explanation %}<br><span class="explanation">{{ q.explanation }}</span>{% endif %}</li>
 {%- endfor %}
 </ol>
 </section>

@@ -29,8 +29,8 @@ def _question(quiz: ET.Element, question: dict[str, Any]) -> None:
     node = ET.SubElement(quiz, "question", {"type": _TYPES[kind]})
     _text(node, "name", str(question.get("id", "")))
     _text(node, "questiontext", html.escape(str(question.get("prompt", ""))), "html")
-    source = f"p. {question.get('source_page')}: {question.get('source_text', '')}"
-    _text(node, "generalfeedback", html.escape(source), "html")
+    source = question.get("explanation") or f"p. {question.get('source_page')}: {question.get('source_text', '')}"
+    _text(node, "generalfeedback", html.escape(str(source)), "html")
     ET.SubElement(node, "defaultgrade").text = "1"
     ET.SubElement(node, "hidden").text = "0"
     answer = question.get("answer")
@@ -45,7 +45,8 @@ def _question(quiz: ET.Element, question: dict[str, Any]) -> None:
         ET.SubElement(node, "penalty").text = "0.3333333"
         ET.SubElement(node, "usecase").text = "0"
         # Short answers are compared as plain text, where "*" is Moodle's wildcard.
-        _answer(node, 100, str(answer).replace("*", "\\*"), "moodle_auto_format")
+        for accepted in question.get("accepted_answers") or [answer]:
+            _answer(node, 100, str(accepted).replace("*", "\\*"), "moodle_auto_format")
     else:
         ET.SubElement(node, "penalty").text = "1"
         _answer(node, 100 if answer is True else 0, "true", "moodle_auto_format")

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from statistics import median
 
+from .english import can_be_noun, is_plural, only_verb_or_adverb
 from .sentences import Sentence
 from .stopwords import ADJECTIVE_ENDINGS_DE, DETERMINERS_DE, NUMBER_CONTEXT, STOP, VERBS_EN, WEAK
 from .terms import Analysis, Occurrence, Term, find_numbers
@@ -38,6 +39,8 @@ class _Stats:
 def _content(word: str, stop: frozenset[str], lang: str) -> bool:
     if word.lower() in stop or (lang == "en" and word.lower() in VERBS_EN):
         return False
+    if lang == "en" and word.islower() and only_verb_or_adverb(word):
+        return False  # "parliaments denature bills" is two noun phrases and a verb
     if word.isupper() and len(word) >= 2:
         return True  # acronyms: LRS, UML, NHNC1
     return not _VARIABLE.fullmatch(word) and not _ODD_CASE.search(word)
@@ -50,6 +53,8 @@ def _trim(run: list[re.Match[str]], lang: str, weak: frozenset[str]) -> list[re.
             return True
         # "distributing geospatial information" -> "geospatial information": a verb opens the run;
         # "denominator obtained" -> "denominator": a participle closes it.
+        if lang == "en" and not first and word.islower() and not can_be_noun(word):
+            return True  # "constitutions difficult": an English noun phrase ends with its noun
         if lang != "en" or len(run) < 2 or not word.islower():
             return False
         return low.endswith(("ing", "ed")) if first else low.endswith("ed")
@@ -133,7 +138,11 @@ def _shape(words: list[str], lang: str, kind: str) -> str:
         if last[:1].isupper():
             return f"{len(words)}:N" + (f":{words[0][-2:].lower()}" if len(words) > 1 else "")
         return f"{len(words)}:a{last[-2:].lower()}"
-    plural = last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))
+    plural = (
+        is_plural(last)
+        if lang == "en"
+        else last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))
+    )
     return f"{len(words)}:{kind}:{'pl' if plural else 'sg'}"
 
 
@@ -206,6 +215,8 @@ def _score(key: str, stats: _Stats, total: int, lang: str) -> Term | None:
         kind = "name"
     else:
         kind = "term"
+    if lang == "en" and kind == "term" and not can_be_noun(words[-1]):
+        return None  # "constitutions difficult", "denature": a key must be a noun phrase
     specificity = sum(min(len(w), 12) for w in words) / (12 * len(words))
     score = (0.5 + math.log1p(tf)) * math.log1p(total / sf) * specificity * (1 + 0.25 * (len(words) - 1))
     if len(words) >= 3 and tf == 1:

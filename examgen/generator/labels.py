@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "questions": "Questions",
@@ -17,6 +19,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source",
         "pages": "pages",
         "questions_count": "questions",
+        "explanation": "The text says ({page}): {text}",
     },
     "de": {
         "questions": "Fragen",
@@ -32,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Quelle",
         "pages": "Seiten",
         "questions_count": "Fragen",
+        "explanation": "Im Text ({page}): {text}",
     },
     "zh": {
         "questions": "试题",
@@ -47,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "来源",
         "pages": "页",
         "questions_count": "题",
+        "explanation": "原文（{page}）：{text}",
     },
 }
 
@@ -58,3 +63,13 @@ def labels(language: str) -> dict[str, str]:
 def page_label(language: str, page: int) -> str:
     pattern = labels(language)["page"]
     return pattern.format(page) if "{}" in pattern else f"{pattern} {page}"
+
+
+def explanation(question: dict[str, Any], language: str) -> str:
+    """Why the key is right, in a line: the sentence of the text it comes from, and its page. A model's
+    own explanation, when it gave one, is kept."""
+    given = question.get("explanation")
+    if isinstance(given, str) and given.strip():
+        return given.strip()
+    page = page_label(language, int(question.get("source_page") or 0))
+    return labels(language)["explanation"].format(page=page, text=question.get("source_text", ""))

@@ -112,7 +112,7 @@ class _Joiner:
             return "\n"
         # After a full stop the sentence is over anyway; breaking keeps a heading that follows (at the
         # top of the next page, or after a full Chinese line) out of the next sentence.
-        if prev[-1] in "。！？" or (new_page and prev[-1] in ".!?" and not re.search(r"\b\w{1,3}\.$", prev)):
+        if prev[-1] in "。．！？" or (new_page and prev[-1] in ".!?" and not re.search(r"\b\w{1,3}\.$", prev)):
             return "\n"
         short = len(prev) < 0.72 * typical
         if prev[-1] in _TERMINAL and short:

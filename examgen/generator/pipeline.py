@@ -15,6 +15,7 @@ from .errors import PdfProblem
 from .extract import RawPdf, read_pages
 from .keyphrases_latin import analyze_latin
 from .keyphrases_zh import analyze_chinese
+from .labels import explanation
 from .language import detect_language
 from .layout import Document, build_document
 from .llm import LlmBackend, llm_questions
@@ -155,10 +156,12 @@ def generate_exam(
 
     candidates = [c for c in rank(sentences, analysis, lang) if doc.body_end < 0 or c.sentence.start < doc.body_end]
     chosen = spread(candidates, len(doc.text), options.num_questions, accept)
-    drafts = [Draft(c, o, distractors(c, o)) for c, o in chosen]
+    drafts = [
+        Draft(c, o, distractors(c, o), finder.false_statement(c.sentence.text, o, distractors(c, o))) for c, o in chosen
+    ]
     progress(95)
 
-    questions = build_questions(drafts, options.types, random.Random(seed))
+    questions = build_questions(drafts, options.types, random.Random(seed), lang)
     generator = "builtin"
     # The model sees the sentences the offline pass chose, then the next best ones as spares.
     offered = [c.sentence for c, _ in chosen]
@@ -176,7 +179,10 @@ def generate_exam(
         if problems:  # a bug, not a user error: leave the question out and say so in the log
             log.warning("dropping generated question %s: %s", question.get("id"), "; ".join(problems))
             continue
-        sound.append({**question, "id": f"q{len(sound) + 1}"})
+        extra: dict[str, Any] = {"explanation": explanation(question, lang)}
+        if question["type"] == "cloze":  # a model's cloze comes without variants
+            extra["accepted_answers"] = question.get("accepted_answers") or [question["answer"]]
+        sound.append({**question, "id": f"q{len(sound) + 1}", **extra})
     if not sound:
         raise PdfProblem.too_little_text(words, no_sentences=True)
     progress(100)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from .english import other_number
 from .select import BLANK, Candidate
 from .terms import Occurrence
 
@@ -15,6 +17,8 @@ class Draft:
     candidate: Candidate
     occurrence: Occurrence
     distractors: tuple[str, ...]
+    false_option: str | None = None
+    """The distractor a true/false statement may swap in (distractors.false_statement); None: none is safe."""
 
     @property
     def answer(self) -> str:
@@ -60,10 +64,32 @@ def assign_types(drafts: list[Draft], types: tuple[str, ...], rng: random.Random
     return assigned
 
 
-def build_questions(drafts: list[Draft], types: tuple[str, ...], rng: random.Random) -> list[dict[str, Any]]:
+# "三磷酸腺苷（ATP）", "the Linear Reference System (LRS)": the text gives the key a second name.
+_ALSO_CALLED = re.compile(r"\s?[（(]([^()（）]{1,40})[)）]")
+
+
+def accepted_answers(draft: Draft, lang: str) -> list[str]:
+    """What a cloze answer may be: the key, its other number (English), and a name the text gives it
+    in brackets right after it. Case is left to the quiz tool (Moodle ignores it by default)."""
+    answers = [draft.answer]
+    if lang == "en" and draft.occurrence.term.kind == "term":
+        answers.append(other_number(draft.answer) or "")
+    named = _ALSO_CALLED.match(draft.candidate.sentence.text, draft.occurrence.end)
+    if named and named.group(1).strip():
+        answers.append(named.group(1).strip())
+    unique: dict[str, str] = {}
+    for answer in answers:
+        if answer:
+            unique.setdefault(answer.lower(), answer)
+    return list(unique.values())
+
+
+def build_questions(
+    drafts: list[Draft], types: tuple[str, ...], rng: random.Random, lang: str = "en"
+) -> list[dict[str, Any]]:
     kinds = assign_types(drafts, types, rng)
     true_false = [i for i, kind in enumerate(kinds) if kind == "true_false"]
-    can_be_false = [i for i in true_false if drafts[i].distractors]
+    can_be_false = [i for i in true_false if drafts[i].false_option]
     # About half the statements false, as far as distractors allow.
     false_ones = set(rng.sample(can_be_false, min(len(can_be_false), (len(true_false) + 1) // 2)))
     questions: list[dict[str, Any]] = []
@@ -80,13 +106,15 @@ def build_questions(drafts: list[Draft], types: tuple[str, ...], rng: random.Ran
             "source_page": sentence.page,
             "source_text": sentence.text,
         }
+        if kind == "cloze":
+            question["accepted_answers"] = accepted_answers(draft, lang)
         if kind == "mcq":
             options = [draft.answer, *draft.distractors[:3]]
             rng.shuffle(options)
             question["options"] = options
         elif kind == "true_false":
             is_false = i in false_ones
-            question["prompt"] = draft.with_key(draft.distractors[0]) if is_false else sentence.text
+            question["prompt"] = draft.with_key(draft.false_option or "") if is_false else sentence.text
             question["answer"] = not is_false
         questions.append(question)
     return questions

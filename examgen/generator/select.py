@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .chars import IDEOGRAPHS, is_cjk
 from .sentences import ABBREVIATIONS as _ABBREVIATIONS
 from .sentences import Sentence
+from .standalone import refers_elsewhere
 from .stopwords import DANGLING_START, FIRST_PERSON, VERB_BASES_EN, words_of
 from .terms import Analysis, Occurrence
 
@@ -21,6 +22,11 @@ _MATH_CHARS = "".join(
     chr(c) for c in range(0x20, 0x10000) if unicodedata.category(chr(c)) == "Sm" and chr(c) not in "-"
 )
 _MATH = re.compile("[" + re.escape(_MATH_CHARS) + r"\u0370-\u03ff′″˜ˆ¯◦∘{}\\^■□⏐]|:=|⁄|\b\w\(\w|\(\w{1,3},\s?\w{1,3}")
+# What an equation or figure leaves when pypdf drops it: punctuation after a space, or empty
+# brackets ("设 , 有 , 其中 由地球参数决定", "the value ( ) of").
+_GAP = re.compile(r"(?<=\S)\s+[,.;:，。；：、](?!\d)|[（(]\s*[)）]|[,，]\s*[,，]")
+# Mathematical alphanumeric symbols (𝜌, 𝑽, 𝒏): formula letters, outside the table's range above.
+_MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff]")
 _REFERENCE = re.compile(
     r"\b(?:Seite|page|p\.|S\.|Abbildung|Abb\.|Figure|Fig\.|Table|Tabelle|Bemerkung|Definition|Proposition"
     r"|Satz|Lemma|Beispiel|Kapitel|Abschnitt|Section|Chapter|Aufgabe|Exercise|Theorem|Korollar|Gleichung"
@@ -62,11 +68,13 @@ def _ending(text: str) -> str:
 def is_prose(sentence: Sentence, lang: str) -> bool:
     """Running text rather than a formula, table row, heading or reference: its terms may be distractors."""
     text = sentence.text
-    if _MATH.search(text) or _URL.search(text) or _BOILERPLATE.search(text):
+    if _MATH.search(text) or _URL.search(text) or _BOILERPLATE.search(text) or _MATH_LETTERS.search(text):
         return False
     if lang == "zh":
         return (
-            8 <= len(text) <= 200 and len(IDEOGRAPHS.findall(text)) >= 0.5 * len(text) and _ending(text) in "。！!；;."
+            8 <= len(text) <= 200
+            and len(IDEOGRAPHS.findall(text)) >= 0.5 * len(text)
+            and _ending(text) in "。．！!；;."
         )
     words = _WORD.findall(text)
     if not 5 <= len(words) <= 60 or _ending(text) not in ".!" or text[0].islower():
@@ -90,12 +98,15 @@ def is_usable(sentence: Sentence, lang: str) -> bool:
     text = sentence.text
     if text.count("(") != text.count(")") or text.count("[") != text.count("]") or "..." in text or "…" in text:
         return False
+    if _GAP.search(text):
+        return False  # an equation or figure left a hole
     if lang == "zh":
         return (
             12 <= len(text) <= 90
             and not text.startswith(_ZH_DANGLING)
             and "我" not in text
             and not _ZH_REFERENCE.search(text)
+            and not refers_elsewhere(text, lang)
         )
     words = _WORD.findall(text)
     lower = [w.lower() for w in words]
@@ -105,7 +116,7 @@ def is_usable(sentence: Sentence, lang: str) -> bool:
         return False  # an instruction ("Remove the UML model ..."), not a statement of fact
     if lower[0] in DANGLING_START.get(lang, DANGLING_START["en"]):
         return False  # "This method ...", "However, ..." point at something the student cannot see
-    if any(w in FIRST_PERSON.get(lang, FIRST_PERSON["en"]) for w in lower):
+    if any(w in FIRST_PERSON.get(lang, FIRST_PERSON["en"]) for w in lower) or refers_elsewhere(text, lang):
         return False
     if _REFERENCE.search(text) or _SETUP.match(text) or lower[-1] in _ABBREVIATIONS:
         return False  # points into the book ("see Figure 3"), or ends on an abbreviation fragment

@@ -36,7 +36,11 @@ _SOMETIMES = words_of("etc usw u.s.w al ff")
 _MONTHS_DE = words_of("januar februar märz april mai juni juli august september oktober november dezember")
 
 _LATIN_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-_CJK_STOP = re.compile(r"(?:[。！？；]|[!?](?!\w))[”’」』）)\"']*")
+# "．" (full-width full stop) ends sentences in much Chinese and Japanese technical writing; "；" ends
+# the items of a list run into one paragraph.
+_CJK_STOP = re.compile(r"(?:[。．！？；]|[!?](?!\w))[”’」』）)\"']*")
+# "1. 光反应；2. 暗反应": in CJK text a number and a dot before a space number the items of a list.
+_CJK_ENUMERATOR = re.compile(r"(?:^|(?<=[\s：:；;，,。．]))\d{1,2}\.$")
 _LEADING_NOISE = re.compile(
     r"^(?:[•▪◦·*\-–—]\s*|\(?(?:[0-9]{1,3}|[ivx]{1,4}|[a-h])\)\s+|\d{1,2}\.\s+(?=\D))+", re.IGNORECASE
 )
@@ -87,11 +91,14 @@ def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
 def _spans_in(paragraph: str, lang: str) -> Iterator[tuple[int, int]]:
     start = 0
     stops: list[re.Match[str]] = list(_LATIN_STOP.finditer(paragraph))
-    if lang == "zh" or any("\u3000" <= ch <= "\u9fff" for ch in paragraph[:200]):
+    cjk = lang == "zh" or any("\u3000" <= ch <= "\u9fff" for ch in paragraph[:200])
+    if cjk:
         stops += list(_CJK_STOP.finditer(paragraph))
         stops.sort(key=lambda m: m.end())
     for stop in stops:
         if stop.end() <= start:
+            continue
+        if stop.re is not _CJK_STOP and cjk and _CJK_ENUMERATOR.search(paragraph, max(0, stop.start() - 4), stop.end()):
             continue
         if stop.re is _CJK_STOP or _ends_sentence(paragraph, stop, lang):
             yield start, stop.end()

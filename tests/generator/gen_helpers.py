@@ -30,6 +30,10 @@ def extracted_text(data: bytes) -> str:
     return build_document(read_pages(data, 10_000).pages).text
 
 
+# Keys the exam JSON adds to the contract's (never renaming one).
+EXTRA = ("explanation", "accepted_answers")
+
+
 def assert_sound(exam: dict[str, Any], text: str, types: tuple[str, ...] = ("mcq", "cloze", "true_false")) -> None:
     """Every rule of docs/contract.md for every question, with the question in the failure message."""
     assert set(exam) >= {"title", "language", "source", "generator", "questions"}
@@ -40,7 +44,11 @@ def assert_sound(exam: dict[str, Any], text: str, types: tuple[str, ...] = ("mcq
     assert len({q["source_text"] for q in questions}) == len(questions), "two questions from one sentence"
     for q in questions:
         where = f"{q['id']}: {q}"
-        assert set(q) == {"id", "type", "prompt", "options", "answer", "source_page", "source_text"}, where
+        assert set(q) >= {"id", "type", "prompt", "options", "answer", "source_page", "source_text"}, where
+        assert set(q) <= {"id", "type", "prompt", "options", "answer", "source_page", "source_text", *EXTRA}, where
+        assert isinstance(q["explanation"], str) and q["explanation"].strip(), where
+        if q["type"] == "cloze":
+            assert q["accepted_answers"][0] == q["answer"], where
         assert q["type"] in types, where
         assert q["source_text"] in text, where
         assert 1 <= q["source_page"] <= exam["source"]["pages"], where
