@@ -33,6 +33,10 @@ MIN_WORDS = 40
 # limit's worth). A longer text (one page of a hostile PDF can hold megabytes) is sampled evenly, so
 # no upload costs more than the biggest ordinary one, and the sample still spans the whole document.
 ANALYSED_CHARS = 1_000_000
+# jieba's part-of-speech pass costs about ten times the Latin analysis per character (40,000
+# characters/s here): a quarter of the characters, which carry about twice a Latin character's
+# content, keeps a Chinese upload's worst case near a Latin one's.
+ANALYSED_CHARS_ZH = 250_000
 # How many (sentence, key) pairs may be offered distractors before the exam makes do with what it has.
 _TRIES_PER_QUESTION = 40
 _LATIN_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -120,7 +124,8 @@ def generate_exam(
     sentences = split_sentences(doc, lang)
     progress(87)
 
-    prose = [i for i in analysed(sentences) if is_prose(sentences[i], lang)]
+    budget = ANALYSED_CHARS_ZH if lang == "zh" else ANALYSED_CHARS
+    prose = [i for i in analysed(sentences, budget) if is_prose(sentences[i], lang)]
     usable = [i for i in prose if is_usable(sentences[i], lang)]
     if lang == "zh":
         analysis = analyze_chinese(sentences, usable, prose)

@@ -17,12 +17,14 @@ from functools import cache
 
 import pytest
 from big_fixture import big_page_pdf, prose
+from chinese_fixture import CHAPTERS
 
 from examgen.generator import ExamOptions, extract, generate_exam, pipeline
 from examgen.generator.extract import RawPdf, read_pages
+from examgen.generator.keyphrases_zh import segmenter
 from examgen.generator.layout import Document
 from examgen.generator.page_cost import MAX_DOCUMENT_CHARS
-from examgen.generator.pipeline import analysed
+from examgen.generator.pipeline import ANALYSED_CHARS_ZH, analysed
 from examgen.generator.sentences import Sentence, split_sentences
 
 SMALL, BIG = 125_000, 1_000_000
@@ -53,13 +55,16 @@ def _timed_with_deadline(work: Callable[[], object], deadline: float) -> float:
     return results.get() if not results.empty() else float("inf")
 
 
-def _assert_linear(run: Callable[[int], Callable[[], object]], what: str) -> None:
-    small_work, big_work = run(SMALL), run(BIG)
+def _assert_linear(
+    run: Callable[[int], Callable[[], object]], what: str, sizes: tuple[int, int] = (SMALL, BIG)
+) -> None:
+    low, high = sizes
+    small_work, big_work = run(low), run(high)
     small = min(_timed(small_work) for _ in range(2))
-    limit = GROWTH * small * BIG / SMALL
+    limit = GROWTH * small * high / low
     big = _timed_with_deadline(big_work, deadline=limit + 5.0)
-    growth = (big / BIG) / (small / SMALL)
-    assert growth <= GROWTH, f"{what}: time per character grew {growth:.1f}x from {SMALL:,} to {BIG:,} characters"
+    growth = (big / high) / (small / low)
+    assert growth <= GROWTH, f"{what}: time per character grew {growth:.1f}x from {low:,} to {high:,} characters"
 
 
 @cache
@@ -81,6 +86,24 @@ def test_generator_time_per_character_does_not_grow(monkeypatch: pytest.MonkeyPa
         return work
 
     _assert_linear(run, "generate_exam after extraction")
+
+
+def test_chinese_time_per_character_does_not_grow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Chinese path (jieba) from text to exam, below its analysis budget (ANALYSED_CHARS_ZH)."""
+    base = "".join(paragraph for _, paragraphs in CHAPTERS for paragraph in paragraphs)
+
+    def run(chars: int) -> Callable[[], object]:
+        text = "".join(f"第{i}节。{base}" for i in range(chars // len(base) + 1))[:chars]
+        raw = RawPdf(pages=[text], image_pages=0, title=None, letters=len(text))
+
+        def work() -> object:
+            monkeypatch.setattr(pipeline, "read_pages", lambda *args, **kwargs: raw)
+            return generate_exam(b"%PDF-", "zh.pdf", ExamOptions(), max_pages=10)
+
+        return work
+
+    segmenter()  # jieba's dictionary loads once per process, outside the measurement
+    _assert_linear(run, "generate_exam on Chinese text", (ANALYSED_CHARS_ZH // 5, ANALYSED_CHARS_ZH))
 
 
 def test_sentence_splitting_time_per_character_does_not_grow() -> None:
