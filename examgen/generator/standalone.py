@@ -11,17 +11,18 @@ import re
 from .stopwords import words_of
 
 # Demonstratives and pronouns that refer back, wherever they stand. "it"/"its" often refer inside the
-# sentence ("rock that stores water and lets it flow"), so only an early one counts.
-_ANAPHORA_EN = re.compile(
-    r"\b(?:this|these|those|such(?! as\b)|he|she|him|his|her|hers|they|them|their|theirs|former|latter"
-    r"|aforementioned|above-mentioned)\b"
-    # "The first is when ...", "the second of these": an ordinal standing for a noun said before
-    # ("the first global programme" names its noun and stands alone).
-    r"|\bthe (?:first|second|third|fourth|two|three|four)(?= (?:is|are|was|were|has|have|can|may|ones?|of)\b|[,.;:])"
-    r"|\bthe others?\b|^(?:in|for|on|at|by|with|unlike) (?:the )?other\b",
-    re.IGNORECASE,
+# sentence ("rock that stores water and lets it flow"), so only an early one counts. Looked up as
+# words: one alternation regex over these cost a tenth of a millisecond per sentence.
+_ANAPHORA_EN = words_of(
+    "this these those he she him his her hers they them their theirs former latter aforementioned above-mentioned"
 )
-_EARLY_IT = re.compile(r"^(?:\S+\s+){0,3}(?:it|its)\b", re.IGNORECASE)
+_WORD_EN = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# "The first is when ...", "the second of these": an ordinal standing for a noun said before ("the
+# first global programme" names its noun and stands alone); "such" unless "such as".
+_ANAPHORA_PHRASE_EN = re.compile(
+    r"\bthe (?:first|second|third|fourth|two|three|four)(?= (?:is|are|was|were|has|have|can|may|ones?|of)\b|[,.;:])"
+    r"|\bthe others?\b|^(?:in|for|on|at|by|with|unlike) (?:the )?other\b|\bsuch\b(?! as\b)"
+)
 # jieba words (not characters: 应该, 尤其, 因此 and 彼此 are not references) that point elsewhere.
 _ANAPHORA_ZH = words_of(
     """
@@ -42,4 +43,8 @@ def refers_elsewhere(text: str, lang: str) -> bool:
         return any(word in _ANAPHORA_ZH for word in jieba.lcut(text))
     if lang != "en":
         return False
-    return bool(_ANAPHORA_EN.search(text) or _EARLY_IT.search(text))
+    lower = text.lower()
+    words = _WORD_EN.findall(lower)
+    if not _ANAPHORA_EN.isdisjoint(words) or not {"it", "its"}.isdisjoint(words[:4]):
+        return True
+    return ("the " in lower or "such" in lower or "other" in lower) and bool(_ANAPHORA_PHRASE_EN.search(lower))

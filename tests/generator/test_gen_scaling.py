@@ -74,7 +74,9 @@ def _pages(chars: int) -> RawPdf:
 
 def test_generator_time_per_character_does_not_grow(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every stage after extraction (layout, language, sentences, filters, key phrases, ranking,
-    distractors, questions, validation) on one generated page of 1 MB of text."""
+    distractors, questions, validation) on one generated page of 1 MB of text, all of it analysed
+    (the sampling above ANALYSED_CHARS would hide a stage that grows too fast)."""
+    monkeypatch.setattr(pipeline, "ANALYSED_CHARS", 2 * BIG)
 
     def run(chars: int) -> Callable[[], object]:
         raw = _pages(chars)

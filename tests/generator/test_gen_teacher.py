@@ -6,7 +6,7 @@ import random
 import xml.etree.ElementTree as ET
 
 import pytest
-from gen_helpers import english_pdf_bytes
+from gen_helpers import english_pdf_bytes, extracted_text
 
 from worker.generator import ExamOptions, generate_exam, render_exam
 from worker.generator.chars import normalize_line
@@ -209,6 +209,9 @@ def test_every_question_explains_itself_with_its_sentence_and_page() -> None:
         assert question["source_text"] in question["explanation"]
         assert f"p. {question['source_page']}" in question["explanation"]
     assert any(q["type"] == "cloze" and q["accepted_answers"][0] == q["answer"] for q in exam["questions"])
+    text = extracted_text(english_pdf_bytes()).lower()
+    for question in exam["questions"]:
+        assert all(other.lower() in text for other in question.get("accepted_answers", [])[1:]), question
 
 
 def test_exports_carry_the_explanation_and_every_accepted_answer() -> None:
