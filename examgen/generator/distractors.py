@@ -22,6 +22,8 @@ _FEMININE = ("ung", "heit", "keit", "schaft", "ion", "tät", "ie", "ik", "ur", "
 _MASCULINE = ("ismus", "ling", "or", "ant", "ent", "ist", "er")
 _NEUTER = ("chen", "lein", "um", "ment", "nis", "tum")
 _PLURAL_ONLY = frozenset({"alle", "allen", "aller", "beide", "beiden"})
+# Chinese kinds whose swaps keep the sentence natural: names of people, places, organisations, times.
+_ZH_ENTITIES = frozenset({"zh:person", "zh:place", "zh:org", "zh:time"})
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _PLURAL_ENDINGS = ("ungen", "heiten", "keiten", "schaften", "ionen", "täten", "ismen")
 
@@ -160,10 +162,15 @@ class DistractorFinder:
         the same kind, shape and number of words (so the sentence still reads right), not giving the
         sentence back as the document states it elsewhere. None when no swap is safe."""
         term, surface = occurrence.term, occurrence.surface(sentence)
+        if term.kind.startswith("zh:") and term.kind not in _ZH_ENTITIES:
+            return None  # jieba's noun tags are too noisy for a swap that reads right ("全长约" -> "保护伞")
         around = (
             sentence[max(0, occurrence.start - 2) : occurrence.start] + sentence[occurrence.end : occurrence.end + 2]
         )
+        titled = sentence[occurrence.start - 1 : occurrence.start] == "《"
         for text in distractors:
+            if titled and f"《{text.lower()}》" not in self.text_lower:
+                continue  # a book title is swapped only for another title of the text
             if term.kind in {"year", "number", "percent"}:
                 # Numbers come from the document or from nearby values written like the key: the
                 # same unit and format, so only the value changes.

@@ -103,15 +103,34 @@ def test_a_false_statement_is_never_the_documents_own_sentence() -> None:
     assert finder.false_statement(sentence, Occurrence(key, 0, 8), ["Aquifers"]) is None
 
 
-def test_a_chinese_swap_does_not_repeat_its_neighbour() -> None:
+def test_a_chinese_swap_is_a_name_of_the_same_class_and_does_not_repeat_its_neighbour() -> None:
+    sentence = "北京和南京都是中国历史上的古都。"
+    start = sentence.index("南京")
+    key = _term("南京", kind="zh:place", shape="2:ns")
+    places = [_term(name, kind="zh:place", shape="2:ns") for name in ("东京", "西安")]
+    finder = _finder([key, *places], "zh", sentence)
+    occurrence = Occurrence(key, start, start + 2)
+    assert finder.false_statement(sentence, occurrence, ["东京", "西安"]) == "西安"  # 东京 repeats 京
+
+
+def test_a_generic_chinese_noun_is_never_swapped() -> None:
+    """ "低温和低氧" -> "低温和温度", "全长约" -> "保护伞": jieba's noun tags do not make a swap read right."""
     sentence = "储存水果时常采用低温和低氧的方法来降低呼吸速率。"
     start = sentence.index("低氧")
     key = _term("低氧", kind="zh:noun", shape="2:n")
-    finder = _finder(
-        [key, _term("温度", kind="zh:noun", shape="2:n"), _term("干燥", kind="zh:noun", shape="2:n")], "zh"
-    )
-    occurrence = Occurrence(key, start, start + 2)
-    assert finder.false_statement(sentence, occurrence, ["温度", "干燥"]) == "干燥"
+    finder = _finder([key, _term("干燥", kind="zh:noun", shape="2:n")], "zh")
+    assert finder.false_statement(sentence, Occurrence(key, start, start + 2), ["干燥"]) is None
+
+
+def test_a_book_title_is_swapped_only_for_another_title() -> None:
+    text = "沈括在《梦溪笔谈》中记载了磁偏角。李时珍写了《本草纲目》。东汉时期出现了造纸术。"
+    sentence = text.split("。")[0] + "。"
+    start = sentence.index("梦溪笔谈")
+    key = _term("梦溪笔谈", kind="zh:time", shape="4:nz")
+    others = [_term(name, kind="zh:time", shape="4:nz") for name in ("东汉时期", "本草纲目")]
+    finder = _finder([key, *others], "zh", text)
+    occurrence = Occurrence(key, start, start + 4)
+    assert finder.false_statement(sentence, occurrence, ["东汉时期", "本草纲目"]) == "本草纲目"
 
 
 def test_without_a_safe_swap_a_true_false_question_is_a_true_statement() -> None:
