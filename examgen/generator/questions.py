@@ -52,7 +52,13 @@ def assign_types(drafts: list[Draft], types: tuple[str, ...], rng: random.Random
             targets[others[n % len(others)]] += 1
     open_slots = [i for i, kind in enumerate(assigned) if kind is None]
     if "true_false" in targets:
-        picked = rng.sample(open_slots, min(targets["true_false"], len(open_slots)))
+        # About half the statements should be false, and only drafts with a safe swap can be: those
+        # are picked first, so the other statements do not all come out true.
+        want = min(targets["true_false"], len(open_slots))
+        can_be_false = [i for i in open_slots if drafts[i].false_option]
+        picked = rng.sample(can_be_false, min(len(can_be_false), (want + 1) // 2))
+        rest = [i for i in open_slots if i not in picked]
+        picked += rng.sample(rest, want - len(picked))
         for i in picked:
             assigned[i] = "true_false"
         open_slots = [i for i in open_slots if i not in picked]

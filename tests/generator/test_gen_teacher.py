@@ -14,7 +14,7 @@ from worker.generator.distractors import DistractorFinder
 from worker.generator.keyphrases_latin import analyze_latin
 from worker.generator.keyphrases_zh import analyze_chinese
 from worker.generator.layout import Document
-from worker.generator.questions import Draft, accepted_answers, build_questions
+from worker.generator.questions import Draft, accepted_answers, assign_types, build_questions
 from worker.generator.select import Candidate, is_usable
 from worker.generator.sentences import Sentence, split_sentences
 from worker.generator.terms import Analysis, Occurrence, Term
@@ -259,3 +259,16 @@ def test_exports_carry_the_explanation_and_every_accepted_answer() -> None:
     assert [a.findtext("text") for a in moodle.iter("answer")] == ["Aquifers", "Aquifer"]
     assert moodle.findtext(".//generalfeedback/text") == "The text says (p. 3): Aquifers store groundwater."
     assert "The text says (p. 3): Aquifers store groundwater." in render_exam(exam, "html")[0]
+
+
+def test_statements_that_can_be_false_are_the_ones_made_true_false() -> None:
+    """Only drafts with a safe swap can give a false statement: picking the true/false slots blindly
+    left most statements true."""
+    sentence = Sentence(0, "Glaciers store most of the fresh water on the planet.", 0, 1)
+    key = _term("Glaciers", shape="1:term:pl")
+    occurrence = Occurrence(key, 0, 8)
+    candidate = Candidate(sentence, (occurrence,), 1.0)
+    drafts = [Draft(candidate, occurrence, ("aquifers",), "aquifers" if i < 2 else None) for i in range(12)]
+    for seed in range(20):
+        kinds = assign_types(drafts, ("true_false", "cloze"), random.Random(seed))
+        assert kinds[0] == kinds[1] == "true_false"
