@@ -8,16 +8,16 @@ import xml.etree.ElementTree as ET
 import pytest
 from gen_helpers import english_pdf_bytes, extracted_text
 
-from worker.generator import ExamOptions, generate_exam, render_exam
-from worker.generator.chars import normalize_line
-from worker.generator.distractors import DistractorFinder
-from worker.generator.keyphrases_latin import analyze_latin
-from worker.generator.keyphrases_zh import analyze_chinese
-from worker.generator.layout import Document
-from worker.generator.questions import Draft, accepted_answers, assign_types, build_questions
-from worker.generator.select import Candidate, is_usable
-from worker.generator.sentences import Sentence, split_sentences
-from worker.generator.terms import Analysis, Occurrence, Term
+from examgen.generator import ExamOptions, generate_exam, render_exam
+from examgen.generator.chars import normalize_line
+from examgen.generator.distractors import DistractorFinder
+from examgen.generator.keyphrases_latin import analyze_latin
+from examgen.generator.keyphrases_zh import analyze_chinese
+from examgen.generator.layout import Document
+from examgen.generator.questions import Draft, accepted_answers, assign_types, build_questions
+from examgen.generator.select import Candidate, is_usable
+from examgen.generator.sentences import Sentence, split_sentences
+from examgen.generator.terms import Analysis, Occurrence, Term
 
 
 def _sentences(texts: list[str]) -> list[Sentence]:
