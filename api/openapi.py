@@ -42,6 +42,13 @@ _UPLOAD_FORM = Schema(
         "types": Schema(type=OpenAPIType.STRING, description="Comma list of mcq, cloze, true_false"),
         "title": Schema(type=OpenAPIType.STRING, max_length=200),
         "language": Schema(type=OpenAPIType.STRING, enum=["auto", "en", "zh"], default="auto"),
+        "variants": Schema(
+            type=OpenAPIType.INTEGER,
+            minimum=1,
+            maximum=26,
+            default=1,
+            description="Versions A, B, … of the exam, questions and options shuffled; fetch one with ?variant=B",
+        ),
     },
 )
 

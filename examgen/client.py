@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-FORMATS = {"json": "json", "html": "html", "gift": "gift.txt", "moodle": "moodle.xml"}
+from examgen.services.options import EXPORTS, PRINTABLE
+
+FORMATS = EXPORTS
 ENDED = ("finished", "failed", "canceled")
 POLL_S = 1.0
 # While waiting, the service may restart or lose Redis for a while: keep trying this long.
@@ -46,6 +48,8 @@ class Submission:
     out_dir: Path
     wait: bool
     fields: dict[str, str]
+    variants: int = 1
+    key: str = "include"
 
 
 def explain(response: httpx.Response) -> str:
@@ -126,13 +130,22 @@ def follow(http: httpx.Client, view: dict[str, Any], console: Console) -> dict[s
 def download(http: httpx.Client, view: dict[str, Any], request: Submission) -> list[Path]:
     request.out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in request.formats:
-        response = http.get(f"/jobs/{view['job_id']}/exam", params={"format": name})
-        if response.status_code != 200:
-            raise SubmitError(explain(response))
-        target = request.out_dir / f"{request.path.stem}.{FORMATS[name]}"
-        target.write_bytes(response.content)
-        written.append(target)
+    letters = [chr(ord("A") + i) for i in range(request.variants)]
+    for letter in letters:
+        for name in request.formats:
+            params = {"format": name}
+            if request.variants > 1:
+                params["variant"] = letter
+            if request.key != "include" and name in PRINTABLE:
+                params["key"] = request.key
+            response = http.get(f"/jobs/{view['job_id']}/exam", params=params)
+            if response.status_code != 200:
+                raise SubmitError(explain(response))
+            stem = request.path.stem + (f".{letter}" if request.variants > 1 else "")
+            stem += f".key-{request.key}" if "key" in params else ""
+            target = request.out_dir / f"{stem}.{FORMATS[name]}"
+            target.write_bytes(response.content)
+            written.append(target)
     return written
 
 
