@@ -15,13 +15,14 @@ from redis import Redis
 from rq.job import JobStatus
 
 from examgen.api.exam_download import Unprocessable, check_request, check_variant, exam_headers
-from examgen.api.openapi import UploadOperation, errors
+from examgen.api.openapi import REUSED, UploadOperation, errors, one_header
 from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import jobview
-from examgen.services.jobs import NotReady, cancel, check_upload, owned_job, submit
+from examgen.services.idempotency import check_key, submit_upload
+from examgen.services.jobs import NotReady, cancel, check_upload, owned_job
 from examgen.services.jobview import JobView
-from examgen.services.options import EXPORTS, clean_filename, parse_options, parse_variants
+from examgen.services.options import EXPORTS, clean_filename, parse_flag, parse_options, parse_variants
 from examgen.services.tokens import Caller
 
 
@@ -33,11 +34,12 @@ class JobController(Controller):
         status_code=202,
         summary="Upload a PDF; it becomes an exam job",
         operation_class=UploadOperation,
-        responses=errors(400, 401, 413, 415, 422, 429, 503),
+        responses={**errors(400, 401, 409, 413, 415, 422, 429, 503), **REUSED},
     )
     async def generate(
         self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
     ) -> Response[JobView]:
+        idempotency_key = check_key(one_header(request, "idempotency-key"))
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -46,9 +48,15 @@ class JobController(Controller):
         check_upload(data)
         options = parse_options(form)
         variants = parse_variants(form)
+        reuse = parse_flag(form, "reuse")
         name = clean_filename(upload.filename)
-        job_view = await anyio.to_thread.run_sync(submit, redis, caller, data, name, options, variants)
-        return Response(job_view, status_code=202, headers={"Location": f"/jobs/{job_view['job_id']}"})
+        answer = await anyio.to_thread.run_sync(
+            submit_upload, redis, caller, data, name, options, variants, idempotency_key, reuse
+        )
+        headers = {"Location": f"/jobs/{answer.view['job_id']}"}
+        if answer.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(answer.view, status_code=answer.status_code, headers=headers)
 
     @get(
         "/jobs",

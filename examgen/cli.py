@@ -218,6 +218,8 @@ def generate(**params: Any) -> None:
     "-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write here (implies --wait)."
 )
 @export_options(default_formats="json", default_variants=None)
+@click.option("--idempotency-key", default=None, help="Sent as Idempotency-Key: a retry answers the first job.")
+@click.option("--reuse", is_flag=True, help="Answer with the finished exam of the same PDF and options, if any.")
 @click.option("--url", default=None, help="The service's base URL [env EXAMGEN_URL; default http://localhost:8000].")
 @click.option("--token", default=None, help="API token [env EXAMGEN_TOKEN].")
 @click.option("-n", "--num-questions", type=click.IntRange(1, 100), default=None, help="Questions (default 10).")
@@ -237,6 +239,8 @@ def submit(
     language: str | None,
     variants: int | None,
     key: str,
+    idempotency_key: str | None,
+    reuse: bool,
 ) -> None:
     """Upload FILE.pdf as a job; with --wait (or -o) show its progress and write the exam files."""
     from rich.console import Console
@@ -253,6 +257,7 @@ def submit(
         "title": title,
         "language": language,
         "variants": variants,
+        "reuse": "true" if reuse else None,
     }
     try:
         request = client.Submission(
@@ -263,6 +268,7 @@ def submit(
             fields={k: str(v) for k, v in fields.items() if v is not None},
             variants=variants or 1,
             key=key,
+            idempotency_key=idempotency_key,
         )
         client.submit(url or settings.url, token, request, Console(stderr=True, soft_wrap=True), Console())
     except client.SubmitError as exc:

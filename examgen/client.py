@@ -26,9 +26,11 @@ POLL_S = 1.0
 OUTAGE_GIVE_UP_S = 300.0
 
 _REASONS = {
+    400: "The server found the request malformed (an Idempotency-Key is 1-255 visible ASCII characters).",
     401: "The server refused the token: pass --token or set EXAMGEN_TOKEN (made by `examgen token create NAME`).",
     403: "This token may not do that.",
     404: "The job is unknown to the server (or belongs to another token, or has expired).",
+    409: "The first upload with this Idempotency-Key is still being processed: retry in a moment.",
     413: "The file is larger than the server accepts.",
     415: "The server says the file is not a PDF.",
     422: "The server refused an option.",
@@ -50,6 +52,7 @@ class Submission:
     fields: dict[str, str]
     variants: int = 1
     key: str = "include"
+    idempotency_key: str | None = None
 
 
 def explain(response: httpx.Response) -> str:
@@ -78,8 +81,10 @@ def upload(http: httpx.Client, request: Submission) -> dict[str, Any]:
         raise SubmitError(f"No such file: {request.path}")
     with request.path.open("rb") as pdf:
         files = {"file": (request.path.name, pdf, "application/pdf")}
-        response = http.post("/generate", files=files, data=request.fields)
-    if response.status_code != 202:
+        headers = {"Idempotency-Key": request.idempotency_key} if request.idempotency_key else {}
+        response = http.post("/generate", files=files, data=request.fields, headers=headers)
+    # 200: reuse=true found this exam already made; 202: a job (new, or the first with this key).
+    if response.status_code not in (200, 202):
         raise SubmitError(explain(response))
     view: dict[str, Any] = response.json()
     return view

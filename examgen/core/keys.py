@@ -80,3 +80,19 @@ def attempts(job_id: str) -> str:
 def session(session_id: str) -> str:
     """A dashboard session."""
     return f"{PREFIX}:session:{session_id}"
+
+
+# A retried POST /generate finds its first answer here for the result lifetime: JSON of the upload's
+# fingerprint, the job id (null while the first request is still enqueuing) and its status code.
+# The client's key is hashed, so any visible-ASCII key makes a key of fixed shape.
+idempotency_pending_s = 60
+
+
+def idempotency(owner: str, key_sha256: str) -> str:
+    """The first answer to an `Idempotency-Key` (its SHA-256) of this owner."""
+    return f"{PREFIX}:idempotency:{owner}:{key_sha256}"
+
+
+def reuse(owner: str, fingerprint: str) -> str:
+    """The job of this owner that was given this PDF with these options (`reuse=true`)."""
+    return f"{PREFIX}:reuse:{owner}:{fingerprint}"
