@@ -7,7 +7,9 @@ line, so scripts can use them.
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,55 @@ def upload(http: httpx.Client, request: Submission) -> dict[str, Any]:
     return view
 
 
+# `--wait` follows GET /jobs/{id}/events when the server has it, parsed as the EventSource
+# specification says. None means "no stream here" (an older server: 404/405, or not an event
+# stream) and the caller polls instead; a stream that breaks or closes early returns the last view
+# it gave, and the caller polls from there, which rides out restarts and outages.
+# The server sends a comment every 15 s; a read that waits longer means a dead connection.
+EVENTS_READ_TIMEOUT_S = 45.0
+
+
+def parse_events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """(event type, data) for each event dispatched by the stream."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if line == "":
+            if data:
+                yield event, "\n".join(data)
+            event, data = "message", list[str]()
+            continue
+        if line.startswith(":"):
+            continue
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "event":
+            event = value
+        elif field == "data":
+            data.append(value)
+
+
+def watch_events(http: httpx.Client, job_id: str, show: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
+    """The last job view the stream gave (the final one after `event: end`), or None without a stream."""
+    last: dict[str, Any] | None = None
+    timeout = httpx.Timeout(30.0, read=EVENTS_READ_TIMEOUT_S)
+    headers = {"Accept": "text/event-stream"}
+    try:
+        with http.stream("GET", f"/jobs/{job_id}/events", headers=headers, timeout=timeout) as response:
+            if response.status_code != 200 or not response.headers.get("content-type", "").startswith(
+                "text/event-stream"
+            ):
+                return None
+            for event, data in parse_events(response.iter_lines()):
+                if event in ("job", "end") and data:
+                    last = json.loads(data)
+                    show(last)
+                if event != "job":  # end, reconnect, unavailable: the stream has said its last
+                    return last
+    except (httpx.TransportError, ValueError):
+        return last
+    return last
+
+
 def describe(view: dict[str, Any]) -> str:
     if view["status"] == "queued":
         place = f"position {view['position']}" if view.get("position") else "waiting for a slot"
@@ -100,7 +151,8 @@ def describe(view: dict[str, Any]) -> str:
 
 
 def follow(http: httpx.Client, view: dict[str, Any], console: Console) -> dict[str, Any]:
-    """Poll the job until it ends, showing queue position, wait estimate, then progress."""
+    """Follow the job until it ends (its event stream, else polling), showing queue position, wait
+    estimate, then progress."""
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -111,6 +163,12 @@ def follow(http: httpx.Client, view: dict[str, Any], console: Console) -> dict[s
     outage_since: float | None = None
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(describe(view), total=100, completed=view.get("progress", 0))
+
+        def show(fresh: dict[str, Any]) -> None:
+            bar.update(task, description=describe(fresh), completed=fresh.get("progress", 0))
+
+        # Pushed events when the server has them; polling otherwise, or from where a stream broke.
+        view = watch_events(http, view["job_id"], show) or view
         while view["status"] not in ENDED:
             time.sleep(POLL_S)
             try:

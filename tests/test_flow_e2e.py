@@ -4,18 +4,24 @@ finished exam, and the new exports of a job a real worker ran."""
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import httpx
 import pytest
+from httpx_sse import connect_sse
 from lxml import etree
+from redis import Redis
 
-from tests.support import EXAMGEN, PDFS, ROOT, Stack, examgen_env
+from examgen.services import tokens
+from tests.support import EXAMGEN, PDFS, ROOT, Stack, examgen_env, start_web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "generator"))
 from qti_rules import QTI_MODELS, QTI_NS, problems
@@ -115,3 +121,66 @@ def test_submit_sends_the_key_and_reuse(stack: Stack, tmp_path: Path) -> None:
     assert reused.returncode == 0 and "Uploaded" in reused.stderr
     job_id = reused.stdout.split()[0]
     assert stack.http.get(f"/jobs/{job_id}").json()["status"] == "finished"  # the made one, answered at once
+
+
+def test_events_stream_a_job_a_worker_runs_to_its_end(stack: Stack) -> None:
+    job_id = stack.submit("pdflatex-4-pages.pdf", num_questions="3")["job_id"]
+    with connect_sse(stack.http, "GET", f"/jobs/{job_id}/events", timeout=120) as source:
+        assert source.response.status_code == 200
+        seen = [(sse.event, json.loads(sse.data)) for sse in source.iter_sse()]
+    assert seen[-1][0] == "end" and seen[-1][1]["status"] == "finished" and seen[-1][1]["progress"] == 100
+    assert all(event == "job" for event, _ in seen[:-1]) and seen[:-1]
+    assert {"status", "position", "estimated_wait_time", "progress"} <= set(seen[0][1])
+
+
+@pytest.fixture(scope="module")
+def idle_web(redis_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A web process on a Redis database no worker serves: jobs stay queued until canceled."""
+    idle_db = redis_server.url.rsplit("/", 1)[0] + "/2"
+    Redis.from_url(idle_db).flushdb()
+    web, base = start_web(examgen_env(idle_db), tmp_path_factory.mktemp("idle"))
+    try:
+        yield base, tokens.create(Redis.from_url(idle_db), "idle-user")
+    finally:
+        web.stop()
+
+
+def test_events_follow_the_queue_position_then_the_end(idle_web: tuple[str, str]) -> None:
+    base, token = idle_web
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+        files = {"file": ("notes.pdf", PDF, "application/pdf")}
+        ahead, job_id = (http.post("/generate", files=files).json()["job_id"] for _ in range(2))
+        seen: list[tuple[str, Any]] = []
+        with connect_sse(http, "GET", f"/jobs/{job_id}/events") as source:
+            for sse in source.iter_sse():
+                event, data = sse.event, json.loads(sse.data)
+                seen.append((event, data))
+                if len(seen) == 1:
+                    assert data["status"] == "queued" and data["position"] == 2
+                    assert http.delete(f"/jobs/{ahead}").status_code == 200  # it moves up
+                elif event == "job" and data["position"] == 1:
+                    assert http.delete(f"/jobs/{job_id}").status_code == 200  # and then ends
+                assert len(seen) < 10  # bounded: two changes, then the end
+    assert [d["position"] for e, d in seen if e == "job"] == [2, 1, None]
+    assert seen[-1][0] == "end" and seen[-1][1]["status"] == "canceled"
+
+
+def test_submit_wait_follows_the_event_stream_not_polling(stack: Stack, tmp_path: Path) -> None:
+    done = _submit(stack, "--wait", "-o", str(tmp_path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    job_id = done.stderr.split("job ", 1)[1].split()[0]
+    log = stack.procs["web"].log_path.read_text(errors="replace")
+    assert f"GET /jobs/{job_id}/events HTTP" in log
+    assert f"GET /jobs/{job_id} HTTP" not in log  # no polling while the stream answered
+    assert (tmp_path / "pdflatex-4-pages.json").is_file()
+
+
+def test_the_clients_stream_reader_says_when_there_is_none(stack: Stack) -> None:
+    from examgen.client import watch_events
+
+    with httpx.Client(base_url=stack.base, headers=dict(stack.http.headers)) as http:
+        assert watch_events(http, "no-such-job", lambda view: None) is None  # 404: the caller polls
+        job_id = stack.submit("pdflatex-4-pages.pdf", num_questions="2")["job_id"]
+        seen: list[dict[str, Any]] = []
+        final = watch_events(http, job_id, seen.append)
+    assert final is not None and final["status"] == "finished" and seen[-1] == final
