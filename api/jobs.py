@@ -9,22 +9,21 @@ import anyio
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, HTTPException, NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, Parameter
 from redis import Redis
 from rq.job import JobStatus
 
-from examgen.api.openapi import UploadOperation, errors
+from examgen.api.exam_download import Unprocessable, check_request, check_variant, exam_headers
+from examgen.api.openapi import REUSED, UploadOperation, errors, one_header
 from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import jobview
-from examgen.services.jobs import NotReady, cancel, check_upload, owned_job, submit
+from examgen.services.idempotency import check_key, submit_upload
+from examgen.services.jobs import NotReady, cancel, check_upload, owned_job
 from examgen.services.jobview import JobView
-from examgen.services.options import clean_filename, parse_options
+from examgen.services.options import EXPORTS, clean_filename, parse_flag, parse_options, parse_variants
 from examgen.services.tokens import Caller
-from examgen.web.headers import SECURITY_HEADERS
-
-EXPORTS = {"json": "json", "html": "html", "gift": "gift.txt", "moodle": "moodle.xml"}
 
 
 class JobController(Controller):
@@ -35,11 +34,12 @@ class JobController(Controller):
         status_code=202,
         summary="Upload a PDF; it becomes an exam job",
         operation_class=UploadOperation,
-        responses=errors(400, 401, 413, 415, 422, 429, 503),
+        responses={**errors(400, 401, 409, 413, 415, 422, 429, 503), **REUSED},
     )
     async def generate(
         self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
     ) -> Response[JobView]:
+        idempotency_key = check_key(one_header(request, "idempotency-key"))
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -47,9 +47,16 @@ class JobController(Controller):
         data = await upload.read(get_settings().upload.max_upload_bytes + 1)
         check_upload(data)
         options = parse_options(form)
+        variants = parse_variants(form)
+        reuse = parse_flag(form, "reuse")
         name = clean_filename(upload.filename)
-        job_view = await anyio.to_thread.run_sync(submit, redis, caller, data, name, options)
-        return Response(job_view, status_code=202, headers={"Location": f"/jobs/{job_view['job_id']}"})
+        answer = await anyio.to_thread.run_sync(
+            submit_upload, redis, caller, data, name, options, variants, idempotency_key, reuse
+        )
+        headers = {"Location": f"/jobs/{answer.view['job_id']}"}
+        if answer.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(answer.view, status_code=answer.status_code, headers=headers)
 
     @get(
         "/jobs",
@@ -88,7 +95,7 @@ class JobController(Controller):
     @get(
         "/jobs/{job_id:str}/exam",
         sync_to_thread=True,
-        summary="The exam: json, html, gift or moodle",
+        summary="The exam: json, html, gift, moodle, qti, aiken or docx; a variant; the student copy or the key",
         responses=errors(401, 404, 409, 422, 503),
     )
     def get_exam(
@@ -96,33 +103,31 @@ class JobController(Controller):
         job_id: FromPath[str],
         caller: NamedDependency[Caller],
         redis: NamedDependency[Redis],
-        format: str = Parameter(default="json", description="json | html | gift | moodle"),
-    ) -> Response[str]:
-        if format not in EXPORTS:
-            raise HTTPException(f"`format` must be one of {', '.join(EXPORTS)}.", status_code=422)
+        format: str = Parameter(default="json", description=" | ".join(EXPORTS)),
+        key: str = Parameter(
+            default="include", description="html, docx: include (questions + key), none (student copy), only (key)"
+        ),
+        variant: str | None = Parameter(default=None, description="A–Z, up to the job's `variants` (default A)"),
+    ) -> Response[str | bytes]:
+        check_request(format, key, variant)
         job = owned_job(redis, caller, job_id)
+        check_variant(job.meta, variant)
         if job.get_status(refresh=False) != JobStatus.FINISHED:
             raise NotReady(f"The exam is not ready: the job is {jobview.public_status(job)}.")
         raw = redis.get(keys.exam(job.id))
         if raw is None:
             raise NotFoundException("The exam has expired and is no longer stored.")
         # Imported on first download, not at start: the web process does not load the generator.
-        from examgen.generator import render_exam
+        from examgen.generator import aiken_skipped, render_exam
 
-        body, media_type = render_exam(json.loads(raw), format)
+        exam = json.loads(raw)
+        headers = exam_headers(job.id, format, variant, key)
+        if format == "aiken":
+            skipped = aiken_skipped(exam)
+            if len(skipped) == len(exam.get("questions", [])):
+                raise Unprocessable("Aiken holds multiple-choice questions only, and this exam has none.")
+            # Aiken has no comments: the questions it cannot hold are named in a header instead.
+            headers["Examgen-Skipped-Questions"] = ",".join(skipped)
+        body, media_type = render_exam(exam, format, key=key, variant=variant)
         # Litestar appends "; charset=utf-8" to text/* types itself: pass the bare type.
-        return Response(body, media_type=media_type.split(";")[0], headers=exam_headers(job.id, format))
-
-
-def exam_headers(job_id: str, format: str) -> dict[str, str]:
-    """An HTML exam is a page of this site holding uploaded text: the dashboard's protections apply,
-    its one inline style allowed by hash."""
-    from examgen.generator.export_html import STYLE_SOURCE
-
-    headers = {"Content-Disposition": f'inline; filename="exam-{job_id}.{EXPORTS[format]}"'}
-    headers["X-Content-Type-Options"] = "nosniff"
-    if format == "html":
-        headers.update(SECURITY_HEADERS)
-        policy = SECURITY_HEADERS["Content-Security-Policy"].replace("style-src 'self'", f"style-src {STYLE_SOURCE}")
-        headers["Content-Security-Policy"] = policy
-    return headers
+        return Response(body, media_type=media_type.split(";")[0], headers=headers)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from litestar import Request
+from litestar.exceptions import ClientException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec import OpenAPIMediaType, Operation, Parameter, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
 
@@ -19,14 +22,14 @@ class ErrorBody:
 
 def errors(*codes: int) -> dict[int, ResponseSpec]:
     reasons = {
-        400: "Malformed request",
+        400: "Malformed request (POST /generate: also a malformed Idempotency-Key)",
         401: "Missing or unknown token",
         403: "Not allowed",
         404: "Unknown job (or another token's)",
-        409: "Not ready, or already ended",
+        409: "Not ready, or already ended; POST /generate: this Idempotency-Key's first request still runs",
         413: "Upload over the limit",
         415: "Not a PDF",
-        422: "Invalid option",
+        422: "Invalid option (POST /generate: also an Idempotency-Key reused with another upload)",
         429: "Per-token quota reached",
         503: "Redis unavailable or full",
     }
@@ -42,8 +45,43 @@ _UPLOAD_FORM = Schema(
         "types": Schema(type=OpenAPIType.STRING, description="Comma list of mcq, cloze, true_false"),
         "title": Schema(type=OpenAPIType.STRING, max_length=200),
         "language": Schema(type=OpenAPIType.STRING, enum=["auto", "en", "zh"], default="auto"),
+        "reuse": Schema(
+            type=OpenAPIType.BOOLEAN,
+            default=False,
+            description="true: the same PDF with the same options from the same owner answers its finished job (200)",
+        ),
+        "variants": Schema(
+            type=OpenAPIType.INTEGER,
+            minimum=1,
+            maximum=26,
+            default=1,
+            description="Versions A, B, … of the exam, questions and options shuffled; fetch one with ?variant=B",
+        ),
     },
 )
+
+
+# POST /generate with reuse=true, when a finished job already holds this exam: no new job.
+REUSED = {
+    200: ResponseSpec(
+        data_container=dict[str, Any], description="reuse=true: the owner's finished job with this PDF and options"
+    )
+}
+_IDEMPOTENCY_KEY = Parameter(
+    name="Idempotency-Key",
+    param_in="header",
+    required=False,
+    description="1-255 visible ASCII characters: a retry with the same key (and upload) answers the first job",
+    schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=255),
+)
+
+
+def one_header(request: Request[Any, Any, Any], name: str) -> str | None:
+    """The header's one value; 400 when it comes twice (which of two keys would be meant?)."""
+    values = request.headers.getall(name, [])
+    if len(values) > 1:
+        raise ClientException(f"Send at most one {name} header.")
+    return values[0] if values else None
 
 
 @dataclass
@@ -55,3 +93,4 @@ class UploadOperation(Operation):
             required=True,
             content={"multipart/form-data": OpenAPIMediaType(schema=_UPLOAD_FORM)},
         )
+        self.parameters = [*(self.parameters or []), _IDEMPOTENCY_KEY]

@@ -18,6 +18,7 @@ from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
 from examgen import __version__
+from examgen.api.events import job_events
 from examgen.api.health import healthz, readyz
 from examgen.api.httpstats import RequestCounter
 from examgen.api.jobs import JobController
@@ -68,7 +69,16 @@ def create_app(redis: Redis | None = None) -> Litestar:
             connection.close()
 
     return Litestar(
-        route_handlers=[JobController, queue_status, reset_stats, healthz, readyz, metrics, *dashboard_routes()],
+        route_handlers=[
+            JobController,
+            job_events,
+            queue_status,
+            reset_stats,
+            healthz,
+            readyz,
+            metrics,
+            *dashboard_routes(),
+        ],
         dependencies={
             "redis": Provide(provide_redis, sync_to_thread=False),
             "aredis": Provide(provide_async_redis, sync_to_thread=False),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from examgen.core.settings import SettingsError, get_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
@@ -158,6 +161,40 @@ def dev() -> None:
     sys.exit(run_dev())
 
 
+def export_options(default_formats: str, default_variants: int | None) -> Callable[[F], F]:
+    """--format, --variants and --key, the same for `examgen generate` and `examgen submit`."""
+
+    def add(command: F) -> F:
+        for option in reversed(
+            (
+                click.option(
+                    "--format",
+                    "formats",
+                    default=default_formats,
+                    show_default=True,
+                    help="Comma list of json, html, gift, moodle, qti, aiken, docx.",
+                ),
+                click.option(
+                    "--variants",
+                    type=click.IntRange(1, 26),
+                    default=default_variants,
+                    help="Versions A, B, … of the exam, questions and options shuffled (default 1).",
+                ),
+                click.option(
+                    "--key",
+                    type=click.Choice(["include", "none", "only"]),
+                    default="include",
+                    show_default=True,
+                    help="html/docx: with the answer key, the student copy (none) or the key alone (only).",
+                ),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return add
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-n", "--num-questions", type=click.IntRange(1, 100), default=10, show_default=True, help="Questions.")
@@ -167,9 +204,7 @@ def dev() -> None:
 @click.option(
     "-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True
 )
-@click.option(
-    "--format", "formats", default="json,html", show_default=True, help="Comma list of json, html, gift, moodle."
-)
+@export_options(default_formats="json,html", default_variants=1)
 @click.option(
     "--max-pages", type=click.IntRange(1, 100_000), default=500, show_default=True, help="Refuse longer PDFs."
 )
@@ -189,7 +224,9 @@ def generate(**params: Any) -> None:
 @click.option(
     "-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write here (implies --wait)."
 )
-@click.option("--format", "formats", default="json", show_default=True, help="Comma list of json, html, gift, moodle.")
+@export_options(default_formats="json", default_variants=None)
+@click.option("--idempotency-key", default=None, help="Sent as Idempotency-Key: a retry answers the first job.")
+@click.option("--reuse", is_flag=True, help="Answer with the finished exam of the same PDF and options, if any.")
 @click.option("--url", default=None, help="The service's base URL [env EXAMGEN_URL; default http://localhost:8000].")
 @click.option("--token", default=None, help="API token [env EXAMGEN_TOKEN].")
 @click.option("-n", "--num-questions", type=click.IntRange(1, 100), default=None, help="Questions (default 10).")
@@ -207,6 +244,10 @@ def submit(
     types: str | None,
     title: str | None,
     language: str | None,
+    variants: int | None,
+    key: str,
+    idempotency_key: str | None,
+    reuse: bool,
 ) -> None:
     """Upload FILE.pdf as a job; with --wait (or -o) show its progress and write the exam files."""
     from rich.console import Console
@@ -217,7 +258,14 @@ def submit(
     token = token or settings.token
     if not token:
         raise click.UsageError("No API token: pass --token or set EXAMGEN_TOKEN.")
-    fields = {"num_questions": num_questions, "types": types, "title": title, "language": language}
+    fields = {
+        "num_questions": num_questions,
+        "types": types,
+        "title": title,
+        "language": language,
+        "variants": variants,
+        "reuse": "true" if reuse else None,
+    }
     try:
         request = client.Submission(
             path=file,
@@ -225,6 +273,9 @@ def submit(
             out_dir=out_dir or Path("."),
             wait=wait or out_dir is not None,
             fields={k: str(v) for k, v in fields.items() if v is not None},
+            variants=variants or 1,
+            key=key,
+            idempotency_key=idempotency_key,
         )
         client.submit(url or settings.url, token, request, Console(stderr=True, soft_wrap=True), Console())
     except client.SubmitError as exc:

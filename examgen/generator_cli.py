@@ -9,7 +9,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from examgen.generator import FILE_SUFFIXES, ExamOptions, PdfProblem, generate_exam, render_exam
+from examgen.generator import (
+    FILE_SUFFIXES,
+    KEY_MODES,
+    PRINTABLE,
+    ExamOptions,
+    PdfProblem,
+    aiken_skipped,
+    generate_exam,
+    render_exam,
+    variant_letters,
+)
 
 
 def _formats(raw: str) -> list[str]:
@@ -30,10 +40,17 @@ def run_generate(
     formats: str,
     max_pages: int,
     engine: str,
+    variants: int = 1,
+    key: str = "include",
 ) -> int:
     """Exit status: 0 with the files written, 1 when the PDF cannot give an exam (and why), 2 for bad options."""
     try:
         wanted = _formats(formats)
+        letters = variant_letters(variants)
+        if key not in KEY_MODES:
+            raise ValueError(f"--key takes one of {', '.join(KEY_MODES)}")
+        if key != "include" and any(f not in PRINTABLE for f in wanted):
+            raise ValueError(f"--key {key} applies to the printable formats only: {', '.join(PRINTABLE)}")
         options = ExamOptions(num_questions, tuple(t.strip() for t in types.split(",") if t.strip()), title, language)
         options.validated()
     except ValueError as exc:
@@ -45,11 +62,21 @@ def run_generate(
         print(f"examgen generate: {file.name}: {problem}", file=sys.stderr)
         return 1
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in wanted:
-        body, _ = render_exam(exam, name)
-        target = out_dir / f"{file.stem}.{FILE_SUFFIXES[name]}"
-        target.write_text(body, encoding="utf-8")
-        print(target)
+    if "aiken" in wanted and aiken_skipped(exam):
+        print(
+            f"examgen generate: Aiken holds multiple choice only; left out: {', '.join(aiken_skipped(exam))}",
+            file=sys.stderr,
+        )
+    for letter in letters:
+        for name in wanted:
+            body, _ = render_exam(exam, name, key=key, variant=letter if variants > 1 else None)
+            stem = file.stem + (f".{letter}" if variants > 1 else "") + ("" if key == "include" else f".key-{key}")
+            target = out_dir / f"{stem}.{FILE_SUFFIXES[name]}"
+            if isinstance(body, bytes):
+                target.write_bytes(body)
+            else:
+                target.write_text(body, encoding="utf-8")
+            print(target)
     print(
         f"{len(exam['questions'])} questions from {exam['source']['pages']} pages ({exam['language']}).",
         file=sys.stderr,

@@ -127,3 +127,19 @@ recent_ends_max = 200
 def owner_waiting(owner: str) -> str:
     """An owner's waiting job ids, oldest first (the claim takes from the head)."""
     return f"{fair_owner_list_prefix}{owner}{fair_owner_list_suffix}"
+
+
+# A retried POST /generate finds its first answer here for the result lifetime: JSON of the upload's
+# fingerprint, the job id (null while the first request is still enqueuing) and its status code.
+# The client's key is hashed, so any visible-ASCII key makes a key of fixed shape.
+idempotency_pending_s = 60
+
+
+def idempotency(owner: str, key_sha256: str) -> str:
+    """The first answer to an `Idempotency-Key` (its SHA-256) of this owner."""
+    return f"{PREFIX}:idempotency:{owner}:{key_sha256}"
+
+
+def reuse(owner: str, fingerprint: str) -> str:
+    """The job of this owner that was given this PDF with these options (`reuse=true`)."""
+    return f"{PREFIX}:reuse:{owner}:{fingerprint}"

@@ -1,5 +1,8 @@
 """A printable exam: questions first, then the answer key on a page of its own.
 
+`key` picks the copy: "include" (both, the default), "none" (the student copy, no answers) or
+"only" (the answer key alone, for the teacher).
+
 Every value from the exam (title, prompts, options, file name) goes through Jinja2's autoescaping,
 so a title like "<script>" prints as text. The page declares UTF-8 so Chinese renders.
 """
@@ -9,12 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import string
 from typing import Any
 
 from jinja2 import Environment
 
 from .labels import labels, page_label
+from .printable import answer_text, variant_label
 from .select import BLANK
 
 _TEMPLATE = """<!doctype html>
@@ -46,9 +49,11 @@ _TEMPLATE = """<!doctype html>
 <header>
   <h1>{{ exam.title }}</h1>
   <p class="meta">{{ words.source }}: {{ exam.source.filename }} · {{ exam.source.pages }} {{ words.pages }}
-    · {{ exam.questions | length }} {{ words.questions_count }}</p>
+    · {{ exam.questions | length }} {{ words.questions_count }}
+    {%- if variant_word %} · <span class="variant">{{ variant_word }}</span>{% endif %}</p>
   <p class="fields"><span>{{ words.name }}: ____________________</span><span>{{ words.date }}: __________</span></p>
 </header>
+{%- if key != "only" %}
 <section class="exam">
 <h2>{{ words.questions }}</h2>
 <ol class="questions">
@@ -69,6 +74,8 @@ _TEMPLATE = """<!doctype html>
 {%- endfor %}
 </ol>
 </section>
+{%- endif %}
+{%- if key != "none" %}
 <section class="answer-key">
 <h2>{{ words.answer_key }}</h2>
 <ol>
@@ -78,6 +85,7 @@ _TEMPLATE = """<!doctype html>
 {%- endfor %}
 </ol>
 </section>
+{%- endif %}
 </body>
 </html>
 """
@@ -90,26 +98,18 @@ _ENV = Environment(autoescape=True, keep_trailing_newline=True)
 _COMPILED = _ENV.from_string(_TEMPLATE)
 
 
-def _key(question: dict[str, Any], words: dict[str, str]) -> str:
-    answer = question.get("answer")
-    if question.get("type") == "true_false":
-        return words["true"] if answer is True else words["false"]
-    options = question.get("options") or []
-    if question.get("type") == "mcq" and answer in options:
-        return f"{string.ascii_uppercase[options.index(answer)]}. {answer}"
-    return str(answer)
-
-
-def render_html(exam: dict[str, Any]) -> str:
+def render_html(exam: dict[str, Any], key: str = "include") -> str:
     lang = str(exam.get("language") or "en")
     words = labels(lang)
     questions = [
         {
             **q,
             "parts": str(q.get("prompt", "")).split(BLANK) if q.get("type") != "true_false" else [q.get("prompt", "")],
-            "key": _key(q, words),
+            "key": answer_text(q, words),
             "page_label": page_label(lang, int(q.get("source_page") or 0)),
         }
         for q in exam.get("questions", [])
     ]
-    return _COMPILED.render(exam={**exam, "questions": questions}, words=words, lang=lang)
+    return _COMPILED.render(
+        exam={**exam, "questions": questions}, words=words, lang=lang, key=key, variant_word=variant_label(exam)
+    )

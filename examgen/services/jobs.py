@@ -102,7 +102,9 @@ def open_jobs(redis: Redis, owner: str, limit: int | None = None) -> int:
     return len(job_ids) - len(ended)
 
 
-def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: dict[str, Any]) -> JobView:
+def submit(
+    redis: Redis, caller: Caller, data: bytes, filename: str, options: dict[str, Any], variants: int = 1
+) -> JobView:
     limit = get_settings().queue.max_queued_per_token
     if open_jobs(redis, caller.name, limit) >= limit:
         raise QuotaExceeded(
@@ -125,7 +127,14 @@ def submit(redis: Redis, caller: Caller, data: bytes, filename: str, options: di
             redis,
             MAKE_EXAM,
             args=(options,),
-            meta={"owner": caller.name, "filename": filename, "progress": 0, "storage": store.kind},
+            # Variants change only how the exam is served, so they stay out of the job's arguments.
+            meta={
+                "owner": caller.name,
+                "filename": filename,
+                "progress": 0,
+                "storage": store.kind,
+                **({"variants": variants} if variants > 1 else {}),
+            },
             owner=caller.name,
             upload=None if store.external else data,
             read_status=True,  # for the wait estimate, in the same round trip as the enqueue

@@ -12,6 +12,22 @@ from litestar.exceptions import HTTPException
 QUESTION_TYPES = ("mcq", "cloze", "true_false")
 LANGUAGES = ("auto", "en", "zh")
 MAX_TITLE_CHARS = 200
+# The exam formats and the file name ending of each, as the generator's render.py has them (a test
+# compares the two): the web process and the client know them without loading the generator.
+EXPORTS = {
+    "json": "json",
+    "html": "html",
+    "gift": "gift.txt",
+    "moodle": "moodle.xml",
+    "qti": "qti.zip",
+    "aiken": "aiken.txt",
+    "docx": "docx",
+}
+# include: questions then the answer key; none: the student copy; only: the key alone.
+KEY_MODES = ("include", "none", "only")
+PRINTABLE = ("html", "docx")
+# Versions of one exam, lettered A–Z (the generator's variants.py shuffles them).
+MAX_VARIANTS = 26
 
 
 class InvalidOption(HTTPException):
@@ -58,6 +74,24 @@ def parse_options(form: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidOption(f"`title` is at most {MAX_TITLE_CHARS} characters.")
         options["title"] = title or None
     return options
+
+
+def parse_variants(form: Mapping[str, Any]) -> int:
+    """The `variants` field: how many lettered versions of the exam to serve (1–26, default 1)."""
+    raw = _text(form, "variants")
+    if not raw:
+        return 1
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= MAX_VARIANTS:
+        raise InvalidOption(f"`variants` must be a whole number from 1 to {MAX_VARIANTS}, not {raw[:20]!r}.")
+    return int(raw)
+
+
+def parse_flag(form: Mapping[str, Any], name: str) -> bool:
+    """A yes/no field: true/false, 1/0, yes/no, on/off (absent or empty: false)."""
+    raw = (_text(form, name) or "false").lower()
+    if raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise InvalidOption(f"`{name}` must be true or false, not {raw[:20]!r}.")
+    return raw in ("true", "1", "yes", "on")
 
 
 def clean_filename(name: str | None) -> str:
