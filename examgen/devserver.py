@@ -12,9 +12,9 @@ from urllib.parse import urlparse
 
 import honcho.command
 import honcho.manager
-from redis import Redis
 from redis.exceptions import RedisError
 
+from examgen.core.connection import connect_bounded
 from examgen.core.settings import get_settings
 from examgen.worker.pool import STOP_MARGIN_S
 
@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _answers(url: str) -> bool:
+    # Through the one way examgen connects, so a Sentinel REDIS_URL is asked the same way.
     try:
-        return bool(Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+        return bool(connect_bounded(1.0, url).ping())
     except RedisError:
         return False
 

@@ -23,14 +23,19 @@ from examgen.generator import KEY_MODES as GENERATOR_KEY_MODES
 from examgen.generator import PRINTABLE as GENERATOR_PRINTABLE
 from examgen.services import tokens
 from examgen.services.options import EXPORTS, KEY_MODES, PRINTABLE
-from tests.test_api import SMALL_PDF, assert_error, auth, upload
+from tests.support import PDFS
+from tests.test_api import assert_error, auth, upload
+
+# Every question type, and enough questions for three different orders.
+EXPORTS_PDF = (PDFS / "multicolumn.pdf").read_bytes()
 
 Client = TestClient[Litestar]
 
 
 @pytest.fixture(scope="module")
 def exam() -> dict[str, Any]:
-    return generate_exam(SMALL_PDF, "notes.pdf", ExamOptions(num_questions=10), max_pages=50)
+    # Every question type, enough questions for three different orders.
+    return generate_exam(EXPORTS_PDF, "notes.pdf", ExamOptions(num_questions=10), max_pages=50)
 
 
 @pytest.fixture

@@ -75,3 +75,11 @@ def _ready(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_dev_asks_a_sentinel_url_like_every_other_client() -> None:
+    from examgen import devserver
+
+    # Nothing listens there: the answer is "no Redis", not a crash on the URL's scheme.
+    assert devserver._answers(f"redis+sentinel://127.0.0.1:{free_port()}/mymaster/0") is False
+    assert devserver._answers(f"redis://127.0.0.1:{free_port()}/0") is False
