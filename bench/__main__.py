@@ -20,7 +20,7 @@ from bench.common import Context, Plan
 from bench.report import Report, write
 from examgen.testing import private_redis
 
-MEASUREMENTS = ("submit", "commands", "jobs", "status", "textbook", "generator")
+MEASUREMENTS = ("submit", "commands", "jobs", "drain", "status", "textbook", "generator")
 
 
 def _clean_environment() -> None:
@@ -31,12 +31,13 @@ def _clean_environment() -> None:
 
 
 def _steps() -> dict[str, Callable[[Context, Report], None]]:
-    from bench import m_commands, m_generator, m_jobs, m_status, m_submit, m_textbook
+    from bench import m_commands, m_drain, m_generator, m_jobs, m_status, m_submit, m_textbook
 
     return {
         "submit": m_submit.run,
         "commands": m_commands.run,
         "jobs": m_jobs.run,
+        "drain": m_drain.run,
         "status": m_status.run,
         "textbook": m_textbook.run,
         "generator": m_generator.run,

@@ -35,6 +35,8 @@ class Plan:
     trivial_jobs: int
     command_samples: int
     page_counts: tuple[int, ...]
+    drain_jobs: int
+    drain_job_s: float
 
     @classmethod
     def full(cls, runs: int = 3) -> Plan:
@@ -48,6 +50,8 @@ class Plan:
             trivial_jobs=500,
             command_samples=40,
             page_counts=(10, 30, 60, 117),
+            drain_jobs=100,
+            drain_job_s=1.0,
         )
 
     @classmethod
@@ -62,6 +66,8 @@ class Plan:
             trivial_jobs=60,
             command_samples=8,
             page_counts=(10,),
+            drain_jobs=20,
+            drain_job_s=0.5,
         )
 
 

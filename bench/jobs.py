@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rq import get_current_job
 
 # What `marker` sends: the command counter splits a job's Redis traffic into start and end here.
@@ -17,3 +19,8 @@ def marker() -> None:
     job = get_current_job()
     assert job is not None
     job.connection.echo(MARKER)
+
+
+def sleep(seconds: float) -> None:
+    """A job of known duration: the drain measures how well the cap is kept busy around it."""
+    time.sleep(seconds)

@@ -28,13 +28,13 @@ from bench.common import SMALL_PDF, Context, create_token, multipart_pdf
 from bench.jobs import noop
 from bench.procs import BenchError, bench_env, start_examgen_pool, start_rq_worker, start_web
 from bench.report import Figure, Report, count
-from examgen.core import lua
+from examgen.core import lease_lua
 from examgen.testing import Proc
 
 STOP = "bench:monitor-stop"
 PLAIN_QUEUE = "bench-plain"
 WARMUP = 5
-CLAIM_SHA = hashlib.sha1(lua.CLAIM.encode()).hexdigest()
+CLAIM_SHA = hashlib.sha1(lease_lua.CLAIM.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

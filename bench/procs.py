@@ -48,6 +48,15 @@ def start_web(env: dict[str, str], logs: Path, concurrency: int = 1) -> tuple[Pr
     return harness.start_web(env, logs, concurrency, cwd=ROOT)
 
 
+def start_naive_web(env: dict[str, str], logs: Path) -> tuple[Proc, str]:
+    """bench/naive_app.py on a free port of 127.0.0.1: the baseline endpoint of the submission figure."""
+    port = harness.free_port()
+    proc = Proc([sys.executable, "-m", "bench.naive_app"], {**env, "PORT": str(port)}, logs / f"naive-{port}.log", ROOT)
+    base = f"http://127.0.0.1:{port}"
+    harness.wait_healthy(proc, base, "the naive endpoint")
+    return proc, base
+
+
 def start_examgen_pool(env: dict[str, str], logs: Path, n: int, *extra: str) -> Proc:
     return harness.start_pool(env, logs, n, *extra, name="examgen-pool", cwd=ROOT)
 

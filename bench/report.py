@@ -23,12 +23,13 @@ HOW_TO_RUN = """## How to run it
 - `make bench` (`.venv/bin/python -m bench`): everything, three runs each, about 5–6 minutes on two
   cores; rewrites this file. Not part of `make test`.
 - `.venv/bin/python -m bench --quick`: one small run of every measurement (about a minute); prints
-  the table only. `--only submit|commands|jobs|status|textbook|generator` (repeatable) runs a part,
+  the table only. `--only submit|commands|jobs|drain|status|textbook|generator` (repeatable) runs a part,
   `--write PATH` keeps the result, `--runs N` repeats more, `--load-tool httpx` skips wrk.
 - Needs `redis-server` (the bench starts its own on a free port and never touches 6379) and wrk
   (installed from Debian by the bench when missing and run as root; otherwise an asyncio httpx
   client with a bounded request count stands in, and the document says so). One module per
-  measurement in `bench/`: `m_submit`, `m_commands`, `m_jobs`, `m_status`, `m_textbook`, `m_generator`.
+  measurement in `bench/`: `m_submit` (with `naive_app`), `m_commands`, `m_jobs`, `m_drain`, `m_status`, `m_textbook`,
+  `m_generator`.
 - Method: HTTP load from wrk (one thread, keep-alive) for a fixed time; latencies are wrk's HDR
   percentiles. Job times are RQ's own `started_at`/`ended_at`. CPU per job is from /proc (the pool,
   its workers and their reaped work-horses) and `INFO cpu` (redis-server). Peak RSS is VmHWM from

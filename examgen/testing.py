@@ -301,6 +301,20 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def wait_healthy(proc: Proc, base: str, what: str) -> None:
+    """Until GET /healthz at `base` answers 200; HarnessError with the log's tail if `proc` exits."""
+
+    def up() -> bool:
+        if not proc.alive():
+            raise HarnessError(f"{what} exited:\n{proc.tail()}")
+        try:
+            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(up, 60, what=what)
+
+
 def start_web(
     env: dict[str, str], logs: Path, concurrency: int | None = None, cwd: Path | None = None
 ) -> tuple[Proc, str]:
@@ -311,16 +325,7 @@ def start_web(
         web_env["WEB_CONCURRENCY"] = str(concurrency)
     proc = Proc([EXAMGEN, "web"], web_env, logs / f"web-{port}.log", cwd)
     base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        if not proc.alive():
-            raise HarnessError(f"examgen web exited:\n{proc.tail()}")
-        try:
-            return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_until(up, 60, what="examgen web")
+    wait_healthy(proc, base, "examgen web")
     if concurrency is not None and concurrency > 1:
         # With several uvicorn workers, the first answer may come before the others are up.
         wait_until(lambda: len(descendants(proc.pid)) >= concurrency, 30, what="uvicorn workers")

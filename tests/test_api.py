@@ -209,6 +209,57 @@ def test_per_token_quota_is_429(client: TestClient, alice: str, bob: str, monkey
     assert upload(client, alice).status_code == 202  # an ended job frees quota
 
 
+def test_a_refused_submission_leaves_nothing_behind(
+    client: TestClient,  # type: ignore[type-arg]
+    alice: str,
+    redis: Redis,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The quota is checked inside the enqueue's transaction, after RQ's own commands: a 429 must
+    take all of them back (no hash, no queue entry, no upload, no index, no count)."""
+    from examgen.core.settings import get_settings
+
+    monkeypatch.setenv("EXAMGEN_MAX_QUEUED_PER_TOKEN", "1")
+    get_settings.cache_clear()
+    assert upload(client, alice).status_code == 202
+
+    def stored() -> list[bytes]:  # the request counter's flush may land at any time: not the job's
+        return sorted(k for k in redis.keys("*") if k != keys.http_requests.encode())
+
+    before = stored()
+    queued = redis.llen(keys.queue)
+    assert_error(upload(client, alice), 429)
+    assert stored() == before
+    assert redis.llen(keys.queue) == queued
+    assert redis.zcard(keys.all_jobs) == 1
+    assert redis.scard(keys.owner_open("alice")) == 1
+
+
+def test_concurrent_submissions_never_overrun_the_quota(redis: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked and written in one transaction, the quota holds against submissions racing for it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from examgen.core.settings import get_settings
+    from examgen.services.jobs import QuotaExceeded, submit
+    from examgen.services.tokens import Caller
+
+    monkeypatch.setenv("EXAMGEN_MAX_QUEUED_PER_TOKEN", "3")
+    get_settings.cache_clear()
+
+    def one(_: int) -> bool:
+        try:
+            submit(redis, Caller("alice", False), SMALL_PDF, "notes.pdf", {})
+        except QuotaExceeded:
+            return False
+        return True
+
+    with ThreadPoolExecutor(8) as pool:
+        accepted = sum(pool.map(one, range(24)))
+    assert accepted == 3
+    assert redis.scard(keys.owner_open("alice")) == 3
+    assert redis.llen(keys.queue) == 3
+
+
 def test_cancel_a_queued_job(client: TestClient, alice: str, redis: Redis) -> None:  # type: ignore[type-arg]
     first = upload(client, alice).json()["job_id"]
     second = upload(client, alice).json()["job_id"]

@@ -31,6 +31,14 @@ def queue_for(connection: Redis) -> Queue:
     )
 
 
+class OverQuota(Exception):
+    """The owner already had `open_jobs` unfinished jobs, its quota: nothing of the job was kept."""
+
+    def __init__(self, open_jobs: int) -> None:
+        super().__init__(f"{open_jobs} unfinished jobs")
+        self.open_jobs = open_jobs
+
+
 class Enqueued(NamedTuple):
     job: Job
     levels: Levels
@@ -51,7 +59,10 @@ def enqueue(
     timeout_s: int | None = None,
     read_status: bool = False,
     job_id: str | None = None,
+    quota: int | None = None,
 ) -> Enqueued:
+    """With `quota` (and an owner): OverQuota, and nothing written, when the owner already has that
+    many unfinished jobs; checked by the same script that writes the indexes (lua.SUBMIT)."""
     settings = get_settings().queue
     queue = queue_for(connection)
     job = queue.create_job(
@@ -71,23 +82,33 @@ def enqueue(
         queue.enqueue_job(job, pipeline=pipe)
         # The listings forget jobs RQ has forgotten: they would otherwise grow forever.
         forgotten_before_ms = created_ms - settings.result_ttl_s * 1000
-        pipe.zadd(keys.all_jobs, {job.id: created_ms})
-        pipe.zremrangebyscore(keys.all_jobs, "-inf", forgotten_before_ms)
-        if owner is not None:
-            pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
-            pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
-            pipe.sadd(keys.owner_open(owner), job.id)
-        stats.note_enqueued(pipe, queue.key, job.id, owner)
+        if quota is not None and owner is not None:
+            stats.note_submitted(pipe, queue.key, job.id, owner, quota, created_ms, forgotten_before_ms)
+        else:
+            pipe.zadd(keys.all_jobs, {job.id: created_ms})
+            pipe.zremrangebyscore(keys.all_jobs, "-inf", forgotten_before_ms)
+            if owner is not None:
+                pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
+                pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
+                pipe.sadd(keys.owner_open(owner), job.id)
+            stats.note_enqueued(pipe, queue.key, job.id, owner)
         if read_status:
             stats.read_status_in(pipe, queue.key)
             fair.places_in(pipe, [job.id])
         results = pipe.execute()
+    # The place read adds four replies after the status read.
+    extra = 4 if read_status else 0
+    noted = results[-2 - extra] if read_status else results[-1]
+    if quota is not None and owner is not None:
+        submitted = stats.submitted_from(noted)
+        if submitted is None:
+            raise OverQuota(int(noted[1]))  # before WAIT: nothing of the job is left to replicate
+        levels = submitted
+    else:
+        levels = stats.levels_from(noted)
     wait_ms = replica_wait_ms()
     if wait_ms and int(connection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
         log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", job.id, wait_ms)
-    # The place read adds four replies after the status read.
-    extra = 4 if read_status else 0
-    levels = stats.levels_from(results[-2 - extra] if read_status else results[-1])
     status = stats.status_from(results[-1 - extra], settings.max_concurrent_jobs) if read_status else None
     place = fair.places_from(results[-extra:], 1)[0] if read_status else None
     queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)

@@ -72,6 +72,36 @@ local function give_back_running(running_key, lease_owner_key, job_id)
 end
 """
 
+# Shared by NOTE_ENQUEUED and SUBMIT: the job joins its owner's list (the order the claim follows)
+# and the ring, the marks and the history see the new level, a waiting worker is woken.
+_ENQUEUED = """
+local function note_enqueued(k, minutes, wakeup_len, job_id, owner, at_front)
+  local ms = now_ms()
+  if at_front then
+    redis.call('LPUSH', k.owner_list, job_id)
+  else
+    redis.call('RPUSH', k.owner_list, job_id)
+  end
+  redis.call('HSET', k.waiting_owner, job_id, owner)
+  join_ring(k.ring, k.passes, k.clock, owner)
+  local queued = redis.call('LLEN', k.queue)
+  local running = redis.call('ZCOUNT', k.leases, '(' .. ms, '+inf')
+  raise_mark(k.stats, 'max_queue_size', queued, ms)
+  note_levels(k.history, minutes, ms, queued, running)
+  wake(k.wakeup, wakeup_len)
+  return {queued, running}
+end
+"""
+
+# The first ten KEYS of NOTE_ENQUEUED and SUBMIT, named at the top of both.
+_ENQUEUED_KEYS = """
+local queue_key, leases_key, stats_key, history_key, wakeup_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local owner_list_key, waiting_owner_key, ring_key, passes_key, clock_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local k = {queue = queue_key, leases = leases_key, stats = stats_key, history = history_key, wakeup = wakeup_key,
+           owner_list = owner_list_key, waiting_owner = waiting_owner_key, ring = ring_key, passes = passes_key,
+           clock = clock_key}
+"""
+
 # KEYS: queue, leases, stats, history, wakeup, the owner's waiting list, waiting owners, ring,
 #       passes, clock.
 # ARGV: history minutes, wakeup max length, job id, owner, at front ("1": a requeue, the owner's next).
@@ -80,25 +110,61 @@ end
 NOTE_ENQUEUED = (
     _PRELUDE
     + _FAIR
+    + _ENQUEUED
+    + _ENQUEUED_KEYS
     + """
-local queue_key, leases_key, stats_key, history_key, wakeup_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local owner_list_key, waiting_owner_key, ring_key, passes_key, clock_key = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 local minutes, wakeup_len = tonumber(ARGV[1]), tonumber(ARGV[2])
 local job_id, owner, at_front = ARGV[3], ARGV[4], ARGV[5] == '1'
-local ms = now_ms()
-if at_front then
-  redis.call('LPUSH', owner_list_key, job_id)
-else
-  redis.call('RPUSH', owner_list_key, job_id)
+return note_enqueued(k, minutes, wakeup_len, job_id, owner, at_front)
+"""
+)
+
+# KEYS: the ten of NOTE_ENQUEUED, then the job's RQ hash, its upload, all jobs, the owner's jobs,
+#       the owner's open jobs.
+# ARGV: history minutes, wakeup max length, job id, owner, the owner's quota, created (ms), forget
+#       listings before (ms), RQ's job key prefix, then every ended status.
+# A submission's quota check, indexes and bookkeeping in one step, right after RQ's own commands in
+# the same MULTI. A MULTI cannot skip its later commands, so over quota the script takes back what
+# RQ wrote before it (the push, the hash) and the upload: no one can see them in between, and the
+# quota can no longer be overrun by two submissions passing a separate check at the same time.
+# Returns {queued, running}, or {-1, open jobs} when refused.
+SUBMIT = (
+    _PRELUDE
+    + _FAIR
+    + _ENQUEUED
+    + _ENQUEUED_KEYS
+    + """
+local job_key, upload_key, all_jobs_key, owner_jobs_key, open_key = KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+local minutes, wakeup_len, job_id, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local limit, created_ms, forget_before_ms, job_prefix = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
+local ended = {}
+for i = 9, #ARGV do
+  ended[ARGV[i]] = true
 end
-redis.call('HSET', waiting_owner_key, job_id, owner)
-join_ring(ring_key, passes_key, clock_key, owner)
-local queued = redis.call('LLEN', queue_key)
-local running = redis.call('ZCOUNT', leases_key, '(' .. ms, '+inf')
-raise_mark(stats_key, 'max_queue_size', queued, ms)
-note_levels(history_key, minutes, ms, queued, running)
-wake(wakeup_key, wakeup_len)
-return {queued, running}
+-- The open set holds every unfinished job (and maybe ended ones not yet pruned): a size under the
+-- limit proves the quota holds; only an owner at its limit pays for reading each job's status.
+local open = redis.call('SCARD', open_key)
+if open >= limit then
+  for _, id in ipairs(redis.call('SMEMBERS', open_key)) do
+    local status = redis.call('HGET', job_prefix .. id, 'status')
+    if not status or ended[status] then
+      redis.call('SREM', open_key, id)
+      open = open - 1
+    end
+  end
+  if open >= limit then
+    redis.call('LREM', queue_key, -1, job_id)
+    redis.call('DEL', job_key, upload_key)
+    return {-1, open}
+  end
+end
+-- The listings forget jobs RQ has forgotten: they would otherwise grow forever.
+redis.call('ZADD', all_jobs_key, created_ms, job_id)
+redis.call('ZREMRANGEBYSCORE', all_jobs_key, '-inf', forget_before_ms)
+redis.call('ZADD', owner_jobs_key, created_ms, job_id)
+redis.call('ZREMRANGEBYSCORE', owner_jobs_key, '-inf', forget_before_ms)
+redis.call('SADD', open_key, job_id)
+return note_enqueued(k, minutes, wakeup_len, job_id, owner, false)
 """
 )
 

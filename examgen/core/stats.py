@@ -17,6 +17,7 @@ from redis.commands.core import AsyncScript, Script
 from rq.job import Job
 
 from examgen.core import keys, lua
+from examgen.core.jobstates import ENDED
 from examgen.core.slots import Levels
 
 # Until a job has been measured, a wait estimate assumes jobs take this long.
@@ -41,7 +42,21 @@ def note_enqueued(
     the compiled script by its SHA1, so the source is only hashed, not compiled, each time.
     """
     owner = owner or keys.NO_OWNER
-    script_keys = [
+    script_keys = _enqueued_keys(queue_key, owner)
+    pipeline.eval(
+        lua.NOTE_ENQUEUED,
+        len(script_keys),
+        *script_keys,
+        keys.history_minutes,
+        keys.wakeup_max_len,
+        job_id,
+        owner,
+        "1" if at_front else "0",
+    )
+
+
+def _enqueued_keys(queue_key: str, owner: str) -> list[str]:
+    return [
         queue_key,
         keys.leases,
         keys.stats,
@@ -53,16 +68,43 @@ def note_enqueued(
         keys.fair_passes,
         keys.fair_clock,
     ]
+
+
+def note_submitted(
+    pipeline: Pipeline, queue_key: str, job_id: str, owner: str, limit: int, created_ms: int, forget_before_ms: int
+) -> None:
+    """Queue a submission's quota check, indexes and bookkeeping (lua.SUBMIT) right after RQ's push.
+
+    EVAL for the reason note_enqueued gives. submitted_from reads the reply: None when the owner
+    was over `limit` and the script took the job back.
+    """
+    script_keys = [
+        *_enqueued_keys(queue_key, owner),
+        Job.key_for(job_id),
+        keys.upload(job_id),
+        keys.all_jobs,
+        keys.owner_jobs(owner),
+        keys.owner_open(owner),
+    ]
     pipeline.eval(
-        lua.NOTE_ENQUEUED,
+        lua.SUBMIT,
         len(script_keys),
         *script_keys,
         keys.history_minutes,
         keys.wakeup_max_len,
         job_id,
         owner,
-        "1" if at_front else "0",
+        limit,
+        created_ms,
+        forget_before_ms,
+        Job.redis_job_namespace_prefix,
+        *sorted(status.value for status in ENDED),
     )
+
+
+def submitted_from(result: Any) -> Levels | None:
+    first, second = result
+    return None if int(first) < 0 else Levels(int(first), int(second))
 
 
 def read_status_in(pipeline: Pipeline, queue_key: str) -> None:

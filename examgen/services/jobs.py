@@ -19,7 +19,7 @@ from rq.job import Job
 from rq.utils import as_text
 
 from examgen.core import fair, keys, slots, storage
-from examgen.core.enqueue import enqueue
+from examgen.core.enqueue import OverQuota, enqueue
 from examgen.core.jobstates import ENDED, MAKE_EXAM
 from examgen.core.settings import get_settings
 from examgen.services import jobview
@@ -106,12 +106,11 @@ def submit(
     redis: Redis, caller: Caller, data: bytes, filename: str, options: dict[str, Any], variants: int = 1
 ) -> JobView:
     limit = get_settings().queue.max_queued_per_token
-    if open_jobs(redis, caller.name, limit) >= limit:
-        raise QuotaExceeded(
-            f"This token has {limit} unfinished jobs, the most allowed; wait for some to finish.",
-            headers={"Retry-After": "30"},
-        )
     store = storage.store_for(redis)
+    # The quota is checked by the enqueue's own script (one round trip, and atomic with the write);
+    # an external store is checked first too, so a refused upload is never written there.
+    if store.external and open_jobs(redis, caller.name, limit) >= limit:
+        raise _over_quota(limit)
     job_id = str(uuid.uuid4())
     if store.external:
         # Written before the job exists, so no worker can claim a job whose upload is not there yet.
@@ -139,13 +138,23 @@ def submit(
             upload=None if store.external else data,
             read_status=True,  # for the wait estimate, in the same round trip as the enqueue
             job_id=job_id,
+            quota=limit,
         )
-    except BaseException:
+    except BaseException as exc:
         if store.external:
             storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
+        if isinstance(exc, OverQuota):
+            raise _over_quota(limit) from None
         raise
     # Its place in the order the claim follows was read in the same MULTI as the push.
     return jobview.view(done.job, done.place, done.status)
+
+
+def _over_quota(limit: int) -> QuotaExceeded:
+    return QuotaExceeded(
+        f"This token has {limit} unfinished jobs, the most allowed; wait for some to finish.",
+        headers={"Retry-After": "30"},
+    )
 
 
 def cancel(redis: Redis, job: Job) -> None:
