@@ -82,23 +82,27 @@ def _segments(text: str) -> frozenset[int]:
 
 
 def is_term(phrase: str, doc: Text) -> bool:
-    """The phrase occurs in the document; in Chinese it also starts and ends on word boundaries
-    somewhere it occurs ("时无法" from 比赛时|无法 occurs, but is no word of the text)."""
+    """The phrase occurs in the document. In Chinese it is also a term in the issue's sense: one
+    word of jieba's segmentation, or several words the text repeats, cut on word boundaries where it
+    occurs ("时无法" of 比赛|时|无法 spans two words, once: no term of the text)."""
     folded, needle = doc.folded, _fold(phrase)
     if not needle or needle not in folded:
         return False
     if doc.lang != "zh":
         return True
+    single, aligned = False, 0
     start = folded.find(needle)
-    for _ in range(20):  # a few occurrences are enough to find a well-cut one
+    for _ in range(20):  # a few occurrences are enough to decide
         if start < 0:
-            return False
+            break
         lo = max(0, start - 30)
         edges = _segments(folded[lo : start + len(needle) + 30])
-        if start - lo in edges and start - lo + len(needle) in edges:
-            return True
+        first, last = start - lo, start - lo + len(needle)
+        if first in edges and last in edges:
+            aligned += 1
+            single = single or not any(first < e < last for e in edges)
         start = folded.find(needle, start + 1)
-    return False
+    return single or aligned >= 2
 
 
 def terms_of_text(question: Question, doc: Text) -> tuple[int, int]:
