@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint format bench fuzz system-deps clean
+.PHONY: run test test-fast lint format bench eval fuzz system-deps clean
 
 $(STAMP): pyproject.toml setup.py dashboard/package.json dashboard/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## The generator's mechanical quality per language (docs/quality.md); EVAL_ARGS=--check fails on a regression.
+eval: $(STAMP)
+	$(BIN)/python -m eval $(EVAL_ARGS)
 
 fuzz: $(STAMP)
 	EXAMGEN_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/test_fuzz.py

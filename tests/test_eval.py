@@ -1,0 +1,153 @@
+"""The evaluation (eval/, docs/quality.md): its measures pass on a sound exam and catch each defect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eval.corpus import CorpusError, fixtures, real_texts
+from eval.measures import MEASURES, Text, debris, spread, swap
+from eval.report import below_floors
+from eval.run import NAMES, by_language, evaluate
+
+WATER = Text(
+    "Proteins have a complex structure. An aquifer is a layer of permeable rock that stores groundwater. "
+    "Dr. Lena Park measured river discharge at 42 stations along the Danube. Glaciers store fresh water.",
+    "en",
+)
+ZH = Text("比赛时无法继续进行。光合作用的主要场所是叶绿体。上文描述的情况改变了许多。", "zh")
+
+
+def _tf(source: str, prompt: str) -> dict[str, Any]:
+    return {"type": "true_false", "prompt": prompt, "source_text": source, "answer": source == prompt, "options": None}
+
+
+def _mcq(prompt: str, answer: str, options: list[str]) -> dict[str, Any]:
+    return {"type": "mcq", "prompt": prompt, "answer": answer, "options": options, "source_text": ""}
+
+
+def test_the_english_fixture_scores_on_every_measure() -> None:
+    outcome = evaluate(fixtures()[0])
+    assert outcome.exam is not None and outcome.language == "en"
+    assert set(outcome.scores) == set(NAMES)
+    row = by_language([outcome])["en"]
+    for name in ("stands_alone", "terms_of_text", "options_distinct", "clean_stem"):
+        assert row[name]["counted"] > 0, name
+        assert row[name]["share"] == 1.0, (name, outcome.failures)
+    assert row["spread"]["share"] == 1.0  # two pages, both asked about
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer", "doc"),
+    [
+        ("The first is when the _____ disagree because they have opposing consequences.", "participants", WATER),
+        ("In other systems, _____ are appointed by the parliament.", "judges", WATER),
+        ("_____描述的情况改变了许多。", "上文", ZH),
+    ],
+)
+def test_a_stem_that_refers_elsewhere_is_caught(prompt: str, answer: str, doc: Text) -> None:
+    question = {"type": "cloze", "prompt": prompt, "answer": answer, "options": None}
+    assert MEASURES["stands_alone"](question, doc) == (0, 1)
+    alone = {**question, "prompt": "An _____ is a layer of permeable rock.", "answer": "aquifer"}
+    assert MEASURES["stands_alone"](alone, WATER) == (1, 1)
+
+
+def test_keys_and_distractors_not_in_the_text_are_caught() -> None:
+    question = _mcq("An _____ is a layer of permeable rock.", "aquifer", ["aquifer", "glaciers", "rock", "photon"])
+    assert MEASURES["terms_of_text"](question, WATER) == (3, 4)
+    swapped = _tf("Glaciers store fresh water.", "Glaciers store salt water.")
+    assert MEASURES["terms_of_text"](swapped, WATER) == (0, 1)
+
+
+def test_a_chinese_key_across_a_word_boundary_is_no_term() -> None:
+    cut = {"type": "cloze", "prompt": "比赛_____继续进行。", "answer": "时无法", "options": None}
+    assert MEASURES["terms_of_text"](cut, ZH) == (0, 1)  # 比赛时|无法: it occurs, but is no word
+    whole = {**cut, "prompt": "_____时无法继续进行。", "answer": "比赛"}
+    assert MEASURES["terms_of_text"](whole, ZH) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("source", "prompt", "agrees"),
+    [
+        ("Proteins have a complex structure.", "Proteins have a complex denature.", False),  # noun -> verb
+        ("Proteins have a complex structure.", "Proteins have a complex structures.", False),  # number
+        ("Proteins have a complex structure.", "Proteins have a complex shape.", True),
+        ("He measured it at 42 stations.", "He measured it at 42 km.", False),  # unit
+        ("He measured it at 42 stations.", "He measured it at 35 stations.", True),
+        ("It is an aquifer of rock.", "It is an glacier of rock.", False),  # "an" before a consonant
+        ("光合作用的主要场所是叶绿体。", "光合作用的主要场所是吸收。", False),  # jieba: n(r) -> v
+    ],
+)
+def test_a_swap_of_another_part_of_speech_is_caught(source: str, prompt: str, agrees: bool) -> None:
+    doc = ZH if "光" in source else WATER
+    assert MEASURES["swap_agrees"](_tf(source, prompt), doc) == (int(agrees), 1)
+
+
+def test_swaps_are_widened_to_whole_words_and_true_statements_are_not_counted() -> None:
+    assert swap(_tf("a complex structure.", "a complex denature."), "en") == ("structure", "denature")
+    true = _tf("Glaciers store fresh water.", "Glaciers store fresh water.")
+    assert MEASURES["swap_agrees"](true, WATER) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["aquifer", "confined aquifer", "glacier", "river"], ["Aquifer", "aquifer", "glacier", "river"]],
+)
+def test_overlapping_or_duplicate_options_are_caught(options: list[str]) -> None:
+    question = _mcq("An _____ is a layer of rock.", "aquifer", options)
+    assert MEASURES["options_distinct"](question, WATER) == (0, 1)
+    fine = _mcq("An _____ is a layer of rock.", "aquifer", ["aquifer", "glacier", "river", "ocean"])
+    assert MEASURES["options_distinct"](fine, WATER) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind", "found"),
+    [
+        ("\uf0b7 CART – _____ and Regression Trees split the data.", "cloze", "private-use"),
+        ("The flux S 𝜌𝜎 dS through the _____ is zero.", "cloze", "math-letters"),
+        ("The co¨ordinate _____ is fixed.", "cloze", "broken-glyph"),
+        ("The Probabilitydensityfunctionofthevariable is a _____.", "cloze", "run-together"),
+        ("The _____ of _____ is fixed.", "cloze", "gap"),
+        ("The value _____ is fixed.", "true_false", "gap"),
+    ],
+)
+def test_extraction_debris_in_stems_is_caught(prompt: str, kind: str, found: str) -> None:
+    question = {"type": kind, "prompt": prompt, "answer": "x"}
+    assert found in debris(question)
+    assert MEASURES["clean_stem"](question, WATER) == (0, 1)
+    assert debris({"type": "cloze", "prompt": "The water _____ is fixed.", "answer": "x"}) == []
+
+
+def test_spread_counts_distinct_pages_out_of_what_is_possible() -> None:
+    assert spread([{"source_page": 1}] * 4, pages=5) == (1, 4)
+    assert spread([{"source_page": p} for p in (1, 2, 2)], pages=2) == (2, 2)
+
+
+def test_the_check_fails_below_a_floor_or_when_nothing_was_measured() -> None:
+    languages = {"en": {name: {"share": 0.9} for name in NAMES}}
+    assert below_floors(languages, {"en": {"stands_alone": 0.9}}) == []
+    assert below_floors(languages, {"en": {"stands_alone": 0.95}})
+    assert below_floors(languages, {"zh": {"stands_alone": 0.5}})  # no Chinese exam at all
+
+
+def test_every_real_text_needs_a_row_with_source_and_license(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "| file | source | license | language | subject | held out |\n|---|---|---|---|---|---|\n"
+        "| `a.pdf` | https://example.invalid/a | CC BY 4.0 | en | biology | yes |\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CorpusError, match=r"missing: a\.pdf"):
+        real_texts(tmp_path)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    [text] = real_texts(tmp_path)
+    assert text.held_out and text.subject == "biology"
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(CorpusError, match=r"not listed.*b\.pdf"):
+        real_texts(tmp_path)
+
+
+def test_the_repository_text_folder_is_consistent() -> None:
+    real_texts()  # eval/texts/README.md and the PDFs beside it agree
