@@ -21,9 +21,9 @@ run: $(STAMP)
 test: system-deps lint
 	$(BIN)/pytest
 
-## The fast lane: no examgen process, server or browser starts (one private redis-server does).
+## The fast lane: no examgen process, server or browser starts (one private redis-server does), no 117-page book.
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not procs" -q
+	$(BIN)/pytest -m "not procs and not slow" -q
 
 system-deps:
 	@bash .ci/system-deps

@@ -6,7 +6,12 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.support import EXAMGEN, PDFS, free_port
+
+# Starts processes (forked children with deadlines, `examgen generate`): in `make test`, not `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 def generate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

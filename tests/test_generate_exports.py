@@ -7,9 +7,13 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pytest
 
 from tests.support import PDFS
 from tests.test_generate_command import generate
+
+# Starts processes (forked children with deadlines, `examgen generate`): in `make test`, not `make test-fast`.
+pytestmark = pytest.mark.procs
 
 
 def test_writes_qti_aiken_docx_for_each_variant_and_the_student_copy(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT
 
 OLD_TOP_LEVEL = {"api", "worker", "dashboard", "generator"}
@@ -21,6 +23,7 @@ def python_files() -> list[Path]:
     return found
 
 
+@pytest.mark.procs
 def test_import_contracts_hold() -> None:
     # pyproject.toml's [tool.importlinter]: layers, a generator that imports nothing of the service,
     # a core that imports nothing above it. lint-imports exits 1 on any broken contract.
@@ -45,6 +48,7 @@ def test_no_module_imports_an_old_top_level_name() -> None:
     assert offenders == []
 
 
+@pytest.mark.procs
 def test_the_generator_runs_without_the_service() -> None:
     # A fresh interpreter: generating an exam loads neither Redis, RQ, Litestar nor the settings.
     script = (

@@ -22,3 +22,10 @@ def pdfs() -> Path:
 @pytest.fixture(scope="session")
 def chinese_pdf() -> bytes:
     return chinese_pdf_bytes()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The 117-page textbook takes seconds per test: `make test` runs it, `make test-fast` does not.
+    for item in items:
+        if "GeoTopo" in item.nodeid:
+            item.add_marker(pytest.mark.slow)

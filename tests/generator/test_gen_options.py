@@ -81,6 +81,7 @@ print(json.dumps(exams, ensure_ascii=False, sort_keys=True))
 """
 
 
+@pytest.mark.procs
 def test_same_exam_in_other_processes() -> None:
     """Nothing may depend on hash() or set order: other hash seeds give the very same exams."""
     outputs = []

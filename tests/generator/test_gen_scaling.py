@@ -27,6 +27,9 @@ from examgen.generator.page_cost import MAX_DOCUMENT_CHARS
 from examgen.generator.pipeline import ANALYSED_CHARS_ZH, analysed
 from examgen.generator.sentences import Sentence, split_sentences
 
+# Starts processes (forked children with deadlines, `examgen generate`): in `make test`, not `make test-fast`.
+pytestmark = pytest.mark.procs
+
 SMALL, BIG = 125_000, 1_000_000
 GROWTH = 3.0  # allowed growth of the time per character from SMALL to BIG
 
