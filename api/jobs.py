@@ -19,6 +19,7 @@ from examgen.api.openapi import REUSED, UploadOperation, errors, one_header
 from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import jobview
+from examgen.services.callbacks import parse_callback
 from examgen.services.idempotency import check_key, submit_upload
 from examgen.services.jobs import NotReady, cancel, check_upload, owned_job
 from examgen.services.jobview import JobView
@@ -49,9 +50,10 @@ class JobController(Controller):
         options = parse_options(form)
         variants = parse_variants(form)
         reuse = parse_flag(form, "reuse")
+        callback = parse_callback(form)
         name = clean_filename(upload.filename)
         answer = await anyio.to_thread.run_sync(
-            submit_upload, redis, caller, data, name, options, variants, idempotency_key, reuse
+            submit_upload, redis, caller, data, name, options, variants, idempotency_key, reuse, callback
         )
         headers = {"Location": f"/jobs/{answer.view['job_id']}"}
         if answer.replayed:

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import ClientException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, Operation, Parameter, RequestBody, Schema
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, Operation, Parameter, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
 
@@ -45,6 +45,11 @@ _UPLOAD_FORM = Schema(
         "types": Schema(type=OpenAPIType.STRING, description="Comma list of mcq, cloze, true_false"),
         "title": Schema(type=OpenAPIType.STRING, max_length=200),
         "language": Schema(type=OpenAPIType.STRING, enum=["auto", "en", "zh"], default="auto"),
+        "callback_url": Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.URI,
+            description="http(s) URL on EXAMGEN_CALLBACK_ALLOW that gets the job view when the job ends (else 422)",
+        ),
         "reuse": Schema(
             type=OpenAPIType.BOOLEAN,
             default=False,

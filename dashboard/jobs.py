@@ -18,10 +18,11 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from redis import Redis
+from rq.job import Job
 
 from examgen.core import keys
 from examgen.core.jobstates import is_exam_job
-from examgen.dashboard import format
+from examgen.dashboard import format, search
 from examgen.services import jobview
 from examgen.services.jobs import cancel, owned_job
 from examgen.services.sessions import Session, csrf_ok, load_session
@@ -35,7 +36,11 @@ CANCELABLE = ("queued", "started")
 
 def recent_rows(redis: Redis, limit: int = RECENT_JOBS) -> list[dict[str, Any]]:
     """The newest jobs of every owner, as the table shows them."""
-    jobs = jobview.newest_jobs(redis, keys.all_jobs, limit)
+    return rows_for(redis, jobview.newest_jobs(redis, keys.all_jobs, limit))
+
+
+def rows_for(redis: Redis, jobs: list[Job]) -> list[dict[str, Any]]:
+    """Jobs as the table shows them."""
     now = time.time()
     rows = []
     for job, view in zip(jobs, jobview.views(redis, jobs), strict=True):
@@ -56,14 +61,31 @@ def recent_rows(redis: Redis, limit: int = RECENT_JOBS) -> list[dict[str, Any]]:
     return rows
 
 
-def jobs_context(redis: Redis, session: Session | None, message: str = "", error: bool = False) -> dict[str, Any]:
+def jobs_context(
+    redis: Redis,
+    session: Session | None,
+    message: str = "",
+    error: bool = False,
+    job_filter: search.JobFilter | None = None,
+) -> dict[str, Any]:
+    """The table's context: the recent jobs, or the page the filter selects (dashboard/search.py)."""
+    job_filter = job_filter or search.JobFilter()
+    found = search.find(redis, job_filter)
     return {
-        "jobs": recent_rows(redis),
-        "limit": RECENT_JOBS,
+        "jobs": rows_for(redis, found.jobs),
+        "limit": search.PAGE_SIZE,
+        "found": found,
+        "filter": job_filter,
+        "statuses": search.STATUSES,
+        "window": search.SCAN_WINDOW,
         "csrf": session.csrf if session else None,
         "message": message,
         "error": error,
     }
+
+
+def filter_of(request: Request[Any, Any, Any]) -> search.JobFilter:
+    return search.parse_filter(dict(request.query_params))
 
 
 @get("/dashboard/jobs", sync_to_thread=True, include_in_schema=False)
@@ -72,7 +94,20 @@ def jobs_fragment(
 ) -> Template:
     """The recent-jobs table (admins only; action buttons need a dashboard session)."""
     require_admin(caller)
-    return Template(template_name="_jobs.html", context=jobs_context(redis, load_session(request, redis)))
+    try:
+        job_filter = filter_of(request)
+    except search.BadFilter as bad:
+        if not is_htmx(request):
+            return Template(template_name="bad_request.html", context={"detail": bad.detail}, status_code=400)
+        # htmx swaps only 2xx answers: the fragment itself says what is wrong with the filter.
+        return Template(template_name="_jobs.html", context={"jobs": [], "message": bad.detail, "error": True})
+    context = jobs_context(redis, load_session(request, redis), job_filter=job_filter)
+    headers = {}
+    if is_htmx(request) and request.headers.get("HX-Trigger") != "jobs":
+        # A search or a page link (not the 5 s poll of #jobs): the address bar keeps the filter.
+        query = job_filter.query()
+        headers["HX-Push-Url"] = "/dashboard" + (f"?{query}" if query else "") + "#jobs"
+    return Template(template_name="_jobs.html", context=context, headers=headers)
 
 
 def acting_session(request: Request[Any, Any, Any], redis: Redis, submitted: object) -> Session:

@@ -16,7 +16,8 @@ from redis import Redis
 from examgen.core import keys
 from examgen.dashboard.charts import RANGES
 from examgen.dashboard.fragments import charts_context, status_context
-from examgen.dashboard.jobs import acting_session, jobs_context
+from examgen.dashboard.jobs import acting_session, filter_of, jobs_context
+from examgen.dashboard.search import BadFilter
 from examgen.services import sessions, tokens
 from examgen.services import status as queue_status
 
@@ -38,11 +39,15 @@ def _dashboard(request: Request[Any, Any, Any], redis: Redis) -> Response[Any]:
     session = sessions.load_session(request, redis)
     if session is None:
         return login_redirect(request)
+    try:
+        job_filter = filter_of(request)
+    except BadFilter as bad:  # a hand-edited or stale address: say what is wrong, never a 500
+        return Template(template_name="bad_request.html", context={"detail": bad.detail}, status_code=400)
     status = queue_status.read(redis)
     context = {
         **status_context(redis, status),
         **charts_context(redis, "hour"),
-        **jobs_context(redis, session),
+        **jobs_context(redis, session, job_filter=job_filter),
         "caller": session.caller,
         "ranges": list(RANGES),
     }

@@ -12,7 +12,7 @@ from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from redis.exceptions import RedisError
 
-from examgen.dashboard import fragments, jobs, pages, rerun
+from examgen.dashboard import bulk, fragments, jobs, pages, rerun
 from examgen.dashboard.rq_mount import rq_mount
 from examgen.web.forms import MalformedForm
 from examgen.web.headers import secure_headers
@@ -47,6 +47,7 @@ def route_handlers() -> list[Any]:
             fragments.charts_fragment,
             jobs.jobs_fragment,
             jobs.cancel_job,
+            bulk.bulk_jobs,
             rerun.rerun_page,
             rerun.rerun_job,
         ],

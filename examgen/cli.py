@@ -96,6 +96,20 @@ def token_create(name: str, admin: bool, weight: int) -> None:
     click.echo(value)
 
 
+@token.command("secret")
+@click.argument("name")
+def token_secret(name: str) -> None:
+    """Print a new secret that signs NAME's callbacks, once, alone on the last line."""
+    from examgen.core.connection import connect
+    from examgen.services import callbacks, tokens
+
+    redis = connect()
+    if not any(r["name"] == name for r in tokens.list_tokens(redis)):
+        raise click.ClickException(f"no token named {name!r}")
+    click.echo(f"New callback signing secret of {name!r} (the previous one stops signing). Shown only this once:")
+    click.echo(callbacks.new_secret(redis, name))
+
+
 @token.command("list")
 def token_list() -> None:
     """Names and rights of every token (never the tokens themselves)."""

@@ -56,6 +56,8 @@ tokens_by_digest = f"{PREFIX}:tokens"
 token_digest_by_name = f"{PREFIX}:token-names"
 # Every job, newest last (score = created ms); admins list these.
 all_jobs = f"{PREFIX}:jobs"
+# Owner name -> the secret that signs its jobs' callbacks (`examgen token secret NAME`).
+callback_secrets = f"{PREFIX}:callback-secrets"
 # Dashboard secret, generated once when EXAMGEN_SECRET_KEY is unset.
 secret_key = f"{PREFIX}:secret-key"
 session_ttl_s = 12 * 3600

@@ -165,6 +165,8 @@ class WebSettings:
     """EXAMGEN_ADMIN_TOKEN: when set, a bearer token with admin rights."""
     secret_key: str | None = _env(_str, "EXAMGEN_SECRET_KEY", None)
     """EXAMGEN_SECRET_KEY: signs sessions and CSRF tokens; generated once and kept in Redis if unset."""
+    callback_allow: str = _env(_text, "EXAMGEN_CALLBACK_ALLOW", "")
+    """EXAMGEN_CALLBACK_ALLOW: comma list of hosts or URL prefixes a callback_url may name; empty: none."""
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ def submit_upload(
     variants: int,
     key: str | None,
     reuse: bool,
+    meta: dict[str, Any] | None = None,
 ) -> Answer:
     """POST /generate after its checks: a replay, a reused finished job (200) or a new job (202)."""
     print_ = fingerprint(data, options, variants)
@@ -167,7 +168,7 @@ def submit_upload(
             found = reusable(redis, caller, print_)
             if found is not None:
                 return Answer(found, 200, replayed=False)
-        view = submit(redis, caller, data, filename, options, variants)
+        view = submit(redis, caller, data, filename, options, variants, meta)
         if reuse:
             remember(redis, caller, print_, view["job_id"])
         return Answer(view, 202, replayed=False)

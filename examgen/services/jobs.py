@@ -103,7 +103,13 @@ def open_jobs(redis: Redis, owner: str, limit: int | None = None) -> int:
 
 
 def submit(
-    redis: Redis, caller: Caller, data: bytes, filename: str, options: dict[str, Any], variants: int = 1
+    redis: Redis,
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    options: dict[str, Any],
+    variants: int = 1,
+    meta: dict[str, Any] | None = None,
 ) -> JobView:
     limit = get_settings().queue.max_queued_per_token
     store = storage.store_for(redis)
@@ -133,6 +139,7 @@ def submit(
                 "progress": 0,
                 "storage": store.kind,
                 **({"variants": variants} if variants > 1 else {}),
+                **(meta or {}),  # e.g. the callback (examgen.services.callbacks)
             },
             owner=caller.name,
             upload=None if store.external else data,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from redis import Redis
 from rq.job import Job, JobStatus
@@ -39,6 +39,8 @@ class JobView(TypedDict):
     error: str | None
     pages: int | None
     questions: int | None
+    callback: NotRequired[dict[str, Any]]
+    """Only for a job with a callback_url: {"url", "attempts": [{"at", "status_code", "error"}]}."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -70,7 +72,7 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
     if status == "failed":
         error = str(meta.get("error") or failures.INTERNAL_ERROR)
     progress = 100 if status == "finished" else int(meta.get("progress", 0) or 0)
-    return JobView(
+    shown = JobView(
         job_id=job.id,
         status=status,
         position=position if status == "queued" else None,
@@ -84,6 +86,9 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
         pages=meta.get("pages"),
         questions=meta.get("questions"),
     )
+    if isinstance(meta.get("callback"), dict):
+        shown["callback"] = meta["callback"]
+    return shown
 
 
 def newest_jobs(redis: Redis, index_key: str, limit: int) -> list[Job]:

@@ -1,0 +1,93 @@
+"""Webhooks: the `callback_url` of a job, checked at upload, and how its deliveries are signed.
+
+A callback URL is refused (422) unless its host or a prefix of it is in EXAMGEN_CALLBACK_ALLOW,
+and, even then, when any address its host resolves to is private, loopback, link-local or
+otherwise not public, unless that host is listed by name or address itself: a webhook must not
+become a way to reach the service's own network. Only http(s), no userinfo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import socket
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar.exceptions import ClientException
+from redis import Redis
+
+from examgen.core import keys
+from examgen.core.settings import get_settings
+
+MAX_URL = 2000
+SIGNATURE_HEADER = "X-Examgen-Signature"
+
+
+def _allow_list() -> list[str]:
+    return [entry.strip() for entry in get_settings().web.callback_allow.split(",") if entry.strip()]
+
+
+def _refuse(detail: str) -> ClientException:
+    return ClientException(f"callback_url refused: {detail}", status_code=422)
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_global and not ip.is_multicast
+
+
+def check_url(url: str) -> str:
+    """The callback URL if allowed; otherwise 422 saying why."""
+    if len(url) > MAX_URL or any(ord(c) < 33 or ord(c) == 127 for c in url):
+        raise _refuse("it is too long or holds spaces or control characters.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise _refuse("only http:// and https:// URLs are allowed.")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise _refuse("a user name or password in the URL is not allowed.")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise _refuse("the port is not a number from 0 to 65535.") from None
+    if not host:
+        raise _refuse("the URL names no host.")
+    allow = _allow_list()
+    by_host = host in allow
+    if not by_host and not any("/" in entry and url.startswith(entry) for entry in allow):
+        raise _refuse("its host is not in EXAMGEN_CALLBACK_ALLOW.")
+    try:
+        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise _refuse("its host does not resolve.") from None
+    # Every address, not the first: the sender may connect to any of them.
+    if not by_host and not all(_public(str(info[4][0])) for info in infos):
+        raise _refuse("its host resolves to a private, loopback or link-local address.")
+    return url
+
+
+def parse_callback(form: Any) -> dict[str, Any] | None:
+    """The job meta for an upload's `callback_url` field, or None without one."""
+    raw = form.get("callback_url")
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise _refuse("send it as a text field.")
+    return {"callback": {"url": check_url(raw.strip()), "attempts": []}}
+
+
+def new_secret(redis: Redis, owner: str) -> str:
+    """A new signing secret for the owner's callbacks (the old one stops signing at once)."""
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    redis.hset(keys.callback_secrets, owner, secret)
+    return secret
+
+
+def signature(secret: str, body: bytes, now: int | None = None) -> str:
+    """`t=<unix>,v1=<hex HMAC-SHA256 of "<unix>." + body>`: the timestamp guards against replay."""
+    stamp = int(time.time()) if now is None else now
+    mac = hmac.new(secret.encode(), str(stamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={stamp},v1={mac}"

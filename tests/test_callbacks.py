@@ -1,0 +1,72 @@
+"""callback_url on POST /generate: the allow-list, hostile URLs refused with 422, the signature."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+
+import pytest
+from litestar.testing import TestClient
+from redis import Redis
+
+from examgen.app import create_app
+from examgen.core.settings import get_settings
+from examgen.services import callbacks, tokens
+from tests.test_dashboard import SMALL_PDF
+from tests.test_dashboard_auth import Client, auth
+
+
+@pytest.fixture
+def api(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    monkeypatch.setenv("EXAMGEN_CALLBACK_ALLOW", "127.0.0.1,https://hooks.example.invalid/ci/")
+    get_settings.cache_clear()
+    with TestClient(app=create_app()) as client:
+        yield client
+    get_settings.cache_clear()
+
+
+def post(client: Client, token: str, url: str) -> tuple[int, dict[str, object]]:
+    files = {"file": ("a.pdf", SMALL_PDF, "application/pdf")}
+    answer = client.post("/generate", files=files, data={"callback_url": url}, headers=auth(token))
+    return answer.status_code, answer.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "gopher://127.0.0.1/",
+        "http://user:pw@127.0.0.1/hook",
+        "http://127.0.0.1@evil.invalid/",
+        "http://localhost/hook",  # loopback, but not listed by name
+        "http://10.0.0.1/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://127.0.0.1:99999/",
+        "http://127.0.0.1/a b",
+        "https://hooks.example.invalid/other/",
+    ],
+)
+def test_hostile_callback_urls_are_422(api: Client, redis: Redis, url: str) -> None:
+    status, body = post(api, tokens.create(redis, "alice"), url)
+    assert status == 422 and set(body) == {"status_code", "detail"}
+    assert str(body["detail"]).startswith("callback_url refused")
+
+
+def test_an_allowed_callback_is_in_the_job_view(api: Client, redis: Redis) -> None:
+    alice = tokens.create(redis, "alice")
+    status, body = post(api, alice, "http://127.0.0.1:8765/hook")
+    assert status == 202 and body["callback"] == {"url": "http://127.0.0.1:8765/hook", "attempts": []}
+    again = api.get(f"/jobs/{body['job_id']}", headers=auth(alice)).json()
+    assert again["callback"]["url"] == "http://127.0.0.1:8765/hook"
+    plain = api.post("/generate", files={"file": ("a.pdf", SMALL_PDF, "application/pdf")}, headers=auth(alice))
+    assert "callback" not in plain.json()
+
+
+def test_signature_is_hmac_sha256_of_timestamp_and_body(redis_url: str, redis: Redis) -> None:
+    secret = callbacks.new_secret(redis, "alice")
+    header = callbacks.signature(secret, b'{"job_id": "x"}', now=1700000000)
+    stamp, mac = (part.split("=", 1)[1] for part in header.split(","))
+    expected = hmac.new(secret.encode(), b'1700000000.{"job_id": "x"}', hashlib.sha256).hexdigest()
+    assert stamp == "1700000000" and hmac.compare_digest(mac, expected)
