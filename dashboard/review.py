@@ -51,7 +51,7 @@ def refusal(refused: HTTPException) -> Template:
 
 def _login_page(request: Request[Any, Any, Any], redis: Redis, message: str, status: int, next_url: str) -> Template:
     nonce = sessions.new_login_nonce()
-    context = {"csrf": sessions.login_csrf(redis, nonce), "message": message, "next": next_url}
+    context: dict[str, Any] = {"csrf": sessions.login_csrf(redis, nonce), "message": message, "next": next_url}
     context.update(review=True, layout="review_base.html")
     cookie = sessions.cookie(request, sessions.LOGIN_COOKIE, nonce, sessions.LOGIN_TTL_S, path=LOGIN)
     return Template(template_name="login.html", context=context, status_code=status, cookies=[cookie])
