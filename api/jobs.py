@@ -94,7 +94,7 @@ class JobController(Controller):
         "/jobs/{job_id:str}/exam",
         sync_to_thread=True,
         summary="The exam: json, html, gift, moodle, qti, aiken or docx; a variant; the student copy or the key",
-        responses=errors(401, 404, 409, 422, 503),
+        responses=errors(400, 401, 404, 409, 422, 503),
     )
     def get_exam(
         self,

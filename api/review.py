@@ -79,7 +79,7 @@ class ReviewController(Controller):
         "/jobs/{job_id:str}/exam/revisions",
         sync_to_thread=True,
         summary="The exam's revisions, oldest first: 0 is the exam as generated",
-        responses=errors(401, 404, 409, 503),
+        responses=errors(400, 401, 404, 409, 503),
     )
     def list_revisions(
         self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
