@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import anyio
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, Parameter
 from redis import Redis
-from rq.job import JobStatus
 
 from examgen.api.exam_download import Unprocessable, check_request, check_variant, exam_headers
 from examgen.api.openapi import REUSED, UploadOperation, errors, one_header
 from examgen.core import keys
 from examgen.core.settings import get_settings
-from examgen.services import jobview
+from examgen.services import jobview, revisions
 from examgen.services.callbacks import parse_callback
 from examgen.services.idempotency import check_key, submit_upload
-from examgen.services.jobs import NotReady, cancel, check_upload, owned_job
+from examgen.services.jobs import cancel, check_upload, owned_job
 from examgen.services.jobview import JobView
 from examgen.services.options import EXPORTS, clean_filename, parse_flag, parse_options, parse_variants
 from examgen.services.tokens import Caller
@@ -98,7 +96,7 @@ class JobController(Controller):
         "/jobs/{job_id:str}/exam",
         sync_to_thread=True,
         summary="The exam: json, html, gift, moodle, qti, aiken or docx; a variant; the student copy or the key",
-        responses=errors(401, 404, 409, 422, 503),
+        responses=errors(400, 401, 404, 409, 422, 503),
     )
     def get_exam(
         self,
@@ -110,20 +108,20 @@ class JobController(Controller):
             default="include", description="html, docx: include (questions + key), none (student copy), only (key)"
         ),
         variant: str | None = Parameter(default=None, description="A–Z, up to the job's `variants` (default A)"),
+        revision: int | None = Parameter(
+            default=None, ge=0, description="0: as generated; default the latest (GET …/exam/revisions lists them)"
+        ),
     ) -> Response[str | bytes]:
         check_request(format, key, variant)
         job = owned_job(redis, caller, job_id)
         check_variant(job.meta, variant)
-        if job.get_status(refresh=False) != JobStatus.FINISHED:
-            raise NotReady(f"The exam is not ready: the job is {jobview.public_status(job)}.")
-        raw = redis.get(keys.exam(job.id))
-        if raw is None:
-            raise NotFoundException("The exam has expired and is no longer stored.")
+        chosen = revisions.revision(redis, job, revision)
         # Imported on first download, not at start: the web process does not load the generator.
         from examgen.generator import aiken_skipped, render_exam
 
-        exam = json.loads(raw)
+        exam = revisions.served(chosen["exam"])
         headers = exam_headers(job.id, format, variant, key)
+        headers["Examgen-Revision"] = str(chosen["revision"])
         if format == "aiken":
             skipped = aiken_skipped(exam)
             if len(skipped) == len(exam.get("questions", [])):

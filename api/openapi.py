@@ -26,10 +26,16 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
         401: "Missing or unknown token",
         403: "Not allowed",
         404: "Unknown job (or another token's)",
-        409: "Not ready, or already ended; POST /generate: this Idempotency-Key's first request still runs",
+        409: (
+            "Not ready, or already ended; POST /generate: this Idempotency-Key's first request still runs; "
+            "exam edits: the revision limit reached"
+        ),
         413: "Upload over the limit",
         415: "Not a PDF",
-        422: "Invalid option (POST /generate: also an Idempotency-Key reused with another upload)",
+        422: (
+            "Invalid option (POST /generate: also an Idempotency-Key reused with another upload; "
+            "exam edits: an edit that breaks a question's rules)"
+        ),
         429: "Per-token quota reached",
         503: "Redis unavailable or full",
     }

@@ -38,7 +38,7 @@ def on_status_redis_error(request: Request[Any, Any, Any], exc: RedisError) -> R
     "/queue/status",
     tags=["queue"],
     summary="Queue statistics (HTML fragment for htmx)",
-    responses=errors(401, 503),
+    responses=errors(400, 401, 503),
     exception_handlers={RedisError: on_status_redis_error},
 )
 async def queue_status(

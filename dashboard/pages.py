@@ -13,7 +13,6 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from redis import Redis
 
-from examgen.core import keys
 from examgen.dashboard.charts import RANGES
 from examgen.dashboard.fragments import charts_context, status_context
 from examgen.dashboard.jobs import acting_session, filter_of, jobs_context
@@ -88,11 +87,7 @@ def _login(request: Request[Any, Any, Any], redis: Redis, form: dict[str, Any]) 
     if not caller.admin:
         message = "That token is not an admin token: the dashboard is for admins (examgen token create NAME --admin)."
         return _login_page(request, redis, message, 403, next_url)
-    session_id, _ = sessions.create_session(redis, caller, str(token).strip())
-    cookies = [
-        sessions.cookie(request, sessions.SESSION_COOKIE, session_id, keys.session_ttl_s),
-        Cookie(key=sessions.LOGIN_COOKIE, value="", max_age=0, path="/dashboard/login"),
-    ]
+    cookies = sessions.login_cookies(request, redis, caller, str(token).strip(), "/dashboard/login")
     return Redirect(next_url, status_code=303, cookies=cookies)
 
 

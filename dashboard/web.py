@@ -12,7 +12,7 @@ from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from redis.exceptions import RedisError
 
-from examgen.dashboard import bulk, fragments, jobs, pages, rerun
+from examgen.dashboard import bulk, fragments, jobs, pages, rerun, review, review_actions
 from examgen.dashboard.rq_mount import rq_mount
 from examgen.web.forms import MalformedForm
 from examgen.web.headers import secure_headers
@@ -50,6 +50,8 @@ def route_handlers() -> list[Any]:
             bulk.bulk_jobs,
             rerun.rerun_page,
             rerun.rerun_job,
+            *review.ROUTES,
+            *review_actions.ROUTES,
         ],
         after_request=secure_headers,
         exception_handlers={RedisError: fragments.unavailable_fragment, MalformedForm: malformed_form_page},

@@ -24,6 +24,7 @@ from examgen.api.httpstats import RequestCounter
 from examgen.api.jobs import JobController
 from examgen.api.metrics import metrics
 from examgen.api.queue_status import queue_status, reset_stats
+from examgen.api.review import ReviewController
 from examgen.core.connection import connect, connect_async
 from examgen.core.log import setup_logging
 from examgen.core.settings import get_settings
@@ -71,6 +72,7 @@ def create_app(redis: Redis | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             JobController,
+            ReviewController,
             job_events,
             queue_status,
             reset_stats,

@@ -145,3 +145,12 @@ def idempotency(owner: str, key_sha256: str) -> str:
 def reuse(owner: str, fingerprint: str) -> str:
     """The job of this owner that was given this PDF with these options (`reuse=true`)."""
     return f"{PREFIX}:reuse:{owner}:{fingerprint}"
+
+
+def revisions(job_id: str) -> str:
+    """The exam's reviewed revisions 1, 2, … (a list of JSON records), expiring with the exam."""
+    return f"{PREFIX}:revisions:{job_id}"
+
+
+# Each revision is a whole copy of a bounded exam; the cap keeps one job's list bounded too.
+max_revisions = 500

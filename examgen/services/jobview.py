@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 
 from redis import Redis
 from rq.job import Job, JobStatus
@@ -39,8 +39,8 @@ class JobView(TypedDict):
     error: str | None
     pages: int | None
     questions: int | None
-    callback: NotRequired[dict[str, Any]]
-    """Only for a job with a callback_url: {"url", "attempts": [{"at", "status_code", "error"}]}."""
+    callback: dict[str, Any] | None
+    """For a job with a callback_url: {"url", "attempts": [{"at", "status_code", "error"}]}; else null."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -85,9 +85,8 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
         error=error,
         pages=meta.get("pages"),
         questions=meta.get("questions"),
+        callback=meta["callback"] if isinstance(meta.get("callback"), dict) else None,
     )
-    if isinstance(meta.get("callback"), dict):
-        shown["callback"] = meta["callback"]
     return shown
 
 

@@ -23,7 +23,7 @@ from redis import Redis
 
 from examgen.core import keys
 from examgen.core.settings import get_settings
-from examgen.services.tokens import Caller, digest
+from examgen.services.tokens import Caller, caller_from_record, digest
 
 SESSION_COOKIE = "examgen_session"
 # Before login there is no session to tie a CSRF token to: a short-lived random nonce in its own
@@ -84,6 +84,15 @@ def create_session(redis: Redis, caller: Caller, token: str) -> tuple[str, str]:
     return session_id, _sign(redis, "csrf", session_id)
 
 
+def login_cookies(
+    request: Request[Any, Any, Any], redis: Redis, caller: Caller, token: str, login_path: str
+) -> list[Cookie]:
+    """Start a session after a login form: its cookie, and that form's nonce cookie cleared."""
+    session_id, _ = create_session(redis, caller, token)
+    gone = Cookie(key=LOGIN_COOKIE, value="", max_age=0, path=login_path)
+    return [cookie(request, SESSION_COOKIE, session_id, keys.session_ttl_s), gone]
+
+
 def _session_id(request: Request[Any, Any, Any]) -> str | None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id or len(session_id) > _MAX_COOKIE_CHARS:
@@ -122,9 +131,34 @@ def load_session(request: Request[Any, Any, Any], redis: Redis) -> Session | Non
     return Session(caller, _sign(redis, "csrf", session_id))
 
 
+def _review_session(request: Request[Any, Any, Any], redis: Redis) -> tuple[str, Caller] | None:
+    """(session id, caller) for any live session whose token still works, admin or not: the review
+    pages (/review) let every token's owner in. The caller's rights are the token's as of now."""
+    session_id = _session_id(request)
+    raw = redis.get(keys.session(digest(session_id))) if session_id else None
+    if session_id is None or raw is None:
+        return None
+    data = json.loads(raw)
+    token_digest = str(data.get("token", ""))
+    env_token = get_settings().web.admin_token
+    if env_token and hmac.compare_digest(token_digest, digest(env_token)):
+        return session_id, Caller(str(data["name"]), True)
+    record = redis.hget(keys.tokens_by_digest, token_digest)
+    if record is None:
+        return None
+    return session_id, caller_from_record(record)
+
+
+def load_review_session(request: Request[Any, Any, Any], redis: Redis) -> Session | None:
+    """The request's session for the review pages (any token's owner) with its CSRF token."""
+    live = _review_session(request, redis)
+    return Session(live[1], _sign(redis, "csrf", live[0])) if live is not None else None
+
+
 def caller_from_session(request: Request[Any, Any, Any], redis: Redis) -> Caller | None:
-    """Used by examgen.web.auth.resolve_caller when no bearer token comes along (every poll: no signing)."""
-    live = _live_session(request, redis)
+    """Used by examgen.web.auth.resolve_caller when no bearer token comes along (every poll: no signing).
+    An owner's review session reads as its own token would (their exports); admin pages still check admin."""
+    live = _live_session(request, redis) or _review_session(request, redis)
     return live[1] if live is not None else None
 
 
