@@ -52,7 +52,7 @@ def test_a_retry_with_the_same_key_answers_the_first_job(client: Client, redis: 
 
 def test_keys_belong_to_their_owner(client: Client, redis: Redis) -> None:
     alice, bob = tokens.create(redis, "alice"), tokens.create(redis, "bob")
-    mine, theirs = post(client, alice, "shared"), post(client, bob, "shared")
+    mine, theirs = post(client, alice, "one-key"), post(client, bob, "one-key")
     assert mine.json()["job_id"] != theirs.json()["job_id"]
     assert "idempotent-replayed" not in theirs.headers
 
