@@ -82,7 +82,7 @@ async def _events(redis: Redis, job_id: str, first: JobView) -> AsyncIterator[Se
     "/jobs/{job_id:str}/events",
     tags=("jobs",),
     summary="The job view as server-sent events (event: job, then event: end) until the job ends",
-    responses=errors(401, 404, 503),
+    responses=errors(400, 401, 404, 503),
 )
 async def job_events(
     job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]

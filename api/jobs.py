@@ -73,7 +73,7 @@ class JobController(Controller):
         index = keys.all_jobs if caller.admin else keys.owner_jobs(caller.name)
         return jobview.views(redis, jobview.newest_jobs(redis, index, limit))
 
-    @get("/jobs/{job_id:str}", sync_to_thread=True, summary="One job", responses=errors(401, 404, 503))
+    @get("/jobs/{job_id:str}", sync_to_thread=True, summary="One job", responses=errors(400, 401, 404, 503))
     def get_job(self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> JobView:
         return jobview.views(redis, [owned_job(redis, caller, job_id)])[0]
 
@@ -82,7 +82,7 @@ class JobController(Controller):
         status_code=200,
         sync_to_thread=True,
         summary="Cancel a queued or running job",
-        responses=errors(401, 404, 409, 503),
+        responses=errors(400, 401, 404, 409, 503),
     )
     def cancel_job(
         self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]

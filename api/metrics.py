@@ -109,7 +109,7 @@ def exposition(redis: Redis) -> bytes:
     sync_to_thread=True,
     tags=["health"],
     summary="Prometheus metrics (admin)",
-    responses=errors(401, 403, 503),
+    responses=errors(400, 401, 403, 503),
 )
 def metrics(caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> Response[bytes]:
     require_admin(caller)

@@ -70,7 +70,7 @@ async def queue_status(
     sync_to_thread=True,
     tags=["queue"],
     summary="Restart the high-water marks and totals from now (admin)",
-    responses=errors(401, 403, 503),
+    responses=errors(400, 401, 403, 503),
 )
 def reset_stats(caller: NamedDependency[Caller], redis: NamedDependency[Redis]) -> dict[str, Any]:
     require_admin(caller)
