@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, Parameter
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
 from examgen.api.exam_download import Unprocessable, check_request, check_variant, exam_headers
 from examgen.api.openapi import REUSED, UploadOperation, errors, one_header
@@ -18,11 +18,12 @@ from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import jobview, revisions
 from examgen.services.callbacks import parse_callback
-from examgen.services.idempotency import check_key, submit_upload
+from examgen.services.idempotency import check_key, submit_upload_async
 from examgen.services.jobs import cancel, check_upload, owned_job
 from examgen.services.jobview import JobView
 from examgen.services.options import EXPORTS, clean_filename, parse_flag, parse_options, parse_variants
 from examgen.services.tokens import Caller
+from examgen.web.auth import resolve_submitter_async
 
 
 class JobController(Controller):
@@ -31,12 +32,17 @@ class JobController(Controller):
     @post(
         "/generate",
         status_code=202,
+        dependencies={"caller": Provide(resolve_submitter_async)},
         summary="Upload a PDF; it becomes an exam job",
         operation_class=UploadOperation,
         responses={**errors(400, 401, 409, 413, 415, 422, 429, 503), **REUSED},
     )
     async def generate(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        redis: NamedDependency[Redis],
+        aredis: NamedDependency[AsyncRedis],
     ) -> Response[JobView]:
         idempotency_key = check_key(one_header(request, "idempotency-key"))
         form = await request.form()
@@ -50,8 +56,8 @@ class JobController(Controller):
         reuse = parse_flag(form, "reuse")
         callback = parse_callback(form)
         name = clean_filename(upload.filename)
-        answer = await anyio.to_thread.run_sync(
-            submit_upload, redis, caller, data, name, options, variants, idempotency_key, reuse, callback
+        answer = await submit_upload_async(
+            redis, aredis, caller, data, name, options, variants, idempotency_key, reuse, callback
         )
         headers = {"Location": f"/jobs/{answer.view['job_id']}"}
         if answer.replayed:

@@ -20,8 +20,8 @@ from examgen.api.openapi import errors
 from examgen.core import keys, stats
 from examgen.services import status as queue_status_service
 from examgen.services import tokens
-from examgen.services.tokens import Caller
-from examgen.web.auth import bearer_token, require_admin, resolve_caller, unknown_token
+from examgen.services.tokens import Caller, unknown_token
+from examgen.web.auth import bearer_token, require_admin, resolve_caller
 from examgen.web.errors import on_redis_error
 from examgen.web.fragments import is_htmx, registered
 

@@ -31,14 +31,6 @@ def queue_for(connection: Redis) -> Queue:
     )
 
 
-class OverQuota(Exception):
-    """The owner already had `open_jobs` unfinished jobs, its quota: nothing of the job was kept."""
-
-    def __init__(self, open_jobs: int) -> None:
-        super().__init__(f"{open_jobs} unfinished jobs")
-        self.open_jobs = open_jobs
-
-
 class Enqueued(NamedTuple):
     job: Job
     levels: Levels
@@ -46,6 +38,34 @@ class Enqueued(NamedTuple):
     """With `read_status`: the statistics right after the enqueue, read in the same round trip."""
     place: int | None = None
     """With `read_status`: the job's place in the order the claim will follow (examgen.core.fair)."""
+
+
+def new_job(
+    queue: Queue,
+    func: str,
+    args: tuple[Any, ...],
+    meta: dict[str, Any] | None,
+    timeout_s: int | None,
+    job_id: str | None,
+) -> Job:
+    """An RQ job with examgen's lifetimes, not yet written anywhere."""
+    settings = get_settings().queue
+    return queue.create_job(
+        func,
+        args=args,
+        meta=meta or {},
+        timeout=timeout_s or settings.job_timeout_s,
+        result_ttl=settings.result_ttl_s,
+        failure_ttl=settings.result_ttl_s,
+        job_id=job_id,  # given when the upload was stored outside Redis first, under this id
+    )
+
+
+def wait_for_replica(connection: Redis, job_id: str) -> None:
+    """With EXAMGEN_REPLICA_WAIT_MS: wait for a replica to confirm what was just written (logged if not)."""
+    wait_ms = replica_wait_ms()
+    if wait_ms and int(connection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
+        log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", job_id, wait_ms)
 
 
 def enqueue(
@@ -59,21 +79,11 @@ def enqueue(
     timeout_s: int | None = None,
     read_status: bool = False,
     job_id: str | None = None,
-    quota: int | None = None,
 ) -> Enqueued:
-    """With `quota` (and an owner): OverQuota, and nothing written, when the owner already has that
-    many unfinished jobs; checked by the same script that writes the indexes (lua.SUBMIT)."""
+    """A job that needs no checks (a re-run, a test's job): a submission is core.submission."""
     settings = get_settings().queue
     queue = queue_for(connection)
-    job = queue.create_job(
-        func,
-        args=args,
-        meta=meta or {},
-        timeout=timeout_s or settings.job_timeout_s,
-        result_ttl=settings.result_ttl_s,
-        failure_ttl=settings.result_ttl_s,
-        job_id=job_id,  # given when the upload was stored outside Redis first, under this id
-    )
+    job = new_job(queue, func, args, meta, timeout_s, job_id)
     created_ms = int(time.time() * 1000)
     with connection.pipeline(transaction=True) as pipe:
         pipe.multi()  # explicitly, or RQ's enqueue would open the transaction after our first command
@@ -82,33 +92,21 @@ def enqueue(
         queue.enqueue_job(job, pipeline=pipe)
         # The listings forget jobs RQ has forgotten: they would otherwise grow forever.
         forgotten_before_ms = created_ms - settings.result_ttl_s * 1000
-        if quota is not None and owner is not None:
-            stats.note_submitted(pipe, queue.key, job.id, owner, quota, created_ms, forgotten_before_ms)
-        else:
-            pipe.zadd(keys.all_jobs, {job.id: created_ms})
-            pipe.zremrangebyscore(keys.all_jobs, "-inf", forgotten_before_ms)
-            if owner is not None:
-                pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
-                pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
-                pipe.sadd(keys.owner_open(owner), job.id)
-            stats.note_enqueued(pipe, queue.key, job.id, owner)
+        pipe.zadd(keys.all_jobs, {job.id: created_ms})
+        pipe.zremrangebyscore(keys.all_jobs, "-inf", forgotten_before_ms)
+        if owner is not None:
+            pipe.zadd(keys.owner_jobs(owner), {job.id: created_ms})
+            pipe.zremrangebyscore(keys.owner_jobs(owner), "-inf", forgotten_before_ms)
+            pipe.sadd(keys.owner_open(owner), job.id)
+        stats.note_enqueued(pipe, queue.key, job.id, owner)
         if read_status:
             stats.read_status_in(pipe, queue.key)
             fair.places_in(pipe, [job.id])
         results = pipe.execute()
     # The place read adds four replies after the status read.
     extra = 4 if read_status else 0
-    noted = results[-2 - extra] if read_status else results[-1]
-    if quota is not None and owner is not None:
-        submitted = stats.submitted_from(noted)
-        if submitted is None:
-            raise OverQuota(int(noted[1]))  # before WAIT: nothing of the job is left to replicate
-        levels = submitted
-    else:
-        levels = stats.levels_from(noted)
-    wait_ms = replica_wait_ms()
-    if wait_ms and int(connection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
-        log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", job.id, wait_ms)
+    levels = stats.levels_from(results[-2 - extra] if read_status else results[-1])
+    wait_for_replica(connection, job.id)
     status = stats.status_from(results[-1 - extra], settings.max_concurrent_jobs) if read_status else None
     place = fair.places_from(results[-extra:], 1)[0] if read_status else None
     queue_line("enqueued", job.id, levels.queued, levels.running, settings.max_concurrent_jobs, owner=owner)

@@ -10,6 +10,7 @@ and says where a waiting job stands in the order the claim will follow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -154,6 +155,13 @@ def places_from(results: list[Any], count: int) -> list[int | None]:
             # Only RQ's list holds it: taken FIFO once no owner waits (or adopted before that).
             places.append(sum(o.waiting for o in ring) + int(in_rq) + 1)
     return places
+
+
+def place_at(ring: Sequence[tuple[str, float, int, int]], owner: str, index: int) -> int:
+    """The 1-based place of the job at `index` of `owner`'s list, given the ring (name, virtual
+    time, weight, waiting): a submission knows its index, it was pushed at the tail (lua.SUBMIT)."""
+    owners = [Owner(name, pass_, weight, waiting, 0, 0.0) for name, pass_, weight, waiting in ring]
+    return ahead(owners, owner, index) + 1
 
 
 def places(connection: Redis, job_ids: list[str]) -> list[int | None]:

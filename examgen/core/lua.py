@@ -119,27 +119,44 @@ return note_enqueued(k, minutes, wakeup_len, job_id, owner, at_front)
 """
 )
 
-# KEYS: the ten of NOTE_ENQUEUED, then the job's RQ hash, its upload, all jobs, the owner's jobs,
-#       the owner's open jobs.
+# KEYS: the ten of NOTE_ENQUEUED, then the job's upload, all jobs, the owner's jobs, the owner's
+#       open jobs, the tokens by digest, the owners' weights.
 # ARGV: history minutes, wakeup max length, job id, owner, the owner's quota, created (ms), forget
-#       listings before (ms), RQ's job key prefix, then every ended status.
-# A submission's quota check, indexes and bookkeeping in one step, right after RQ's own commands in
-# the same MULTI. A MULTI cannot skip its later commands, so over quota the script takes back what
-# RQ wrote before it (the push, the hash) and the upload: no one can see them in between, and the
-# quota can no longer be overrun by two submissions passing a separate check at the same time.
-# Returns {queued, running}, or {-1, open jobs} when refused.
+#       listings before (ms), RQ's job key prefix, the submitting token's digest and the record the
+#       web process holds for it ('' and '': no token to check), the owner list prefix and suffix,
+#       the upload's lifetime (s; 0: no upload) and bytes, the number of ended statuses and each,
+#       then RQ's own enqueue commands, each as its argument count and arguments.
+# A whole submission in one script, with no MULTI around it: the token check, the quota check, then
+# the upload, RQ's commands (captured from RQ's own enqueue, run here unchanged), the indexes and
+# the bookkeeping. Nothing is written unless both checks pass, and as one command it is sent as
+# EVALSHA: a script missing after a restart fails before anything ran (inside a MULTI it would
+# fail after the commands before it). The token is checked against the stored record itself, so
+# a web process may skip its own lookup for a token it has seen (examgen.services.tokens): a token
+# revoked or changed since writes nothing, at the moment of the write. Two submissions can no
+# longer both pass a separate quota check at the same time.
+# Returns {queued, running, the job's index in its owner's list, the ring: {owner, virtual time,
+# weight, waiting} for each owner with waiting jobs}, {-1, open jobs} over quota, or {-2, 0} when
+# the token's record is no longer the one sent.
 SUBMIT = (
     _PRELUDE
     + _FAIR
     + _ENQUEUED
     + _ENQUEUED_KEYS
     + """
-local job_key, upload_key, all_jobs_key, owner_jobs_key, open_key = KEYS[11], KEYS[12], KEYS[13], KEYS[14], KEYS[15]
+local upload_key, all_jobs_key, owner_jobs_key, open_key = KEYS[11], KEYS[12], KEYS[13], KEYS[14]
+local tokens_key, weights_key = KEYS[15], KEYS[16]
 local minutes, wakeup_len, job_id, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local limit, created_ms, forget_before_ms, job_prefix = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
+local token_digest, token_record, list_prefix, list_suffix = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+local upload_ttl_s, upload = tonumber(ARGV[13]), ARGV[14]
+local ended_count = tonumber(ARGV[15])
 local ended = {}
-for i = 9, #ARGV do
+for i = 16, 15 + ended_count do
   ended[ARGV[i]] = true
+end
+local first_command = 16 + ended_count
+if token_digest ~= '' and redis.call('HGET', tokens_key, token_digest) ~= token_record then
+  return {-2, 0}
 end
 -- The open set holds every unfinished job (and maybe ended ones not yet pruned): a size under the
 -- limit proves the quota holds; only an owner at its limit pays for reading each job's status.
@@ -153,10 +170,17 @@ if open >= limit then
     end
   end
   if open >= limit then
-    redis.call('LREM', queue_key, -1, job_id)
-    redis.call('DEL', job_key, upload_key)
     return {-1, open}
   end
+end
+if upload_ttl_s > 0 then
+  redis.call('SET', upload_key, upload, 'EX', upload_ttl_s)
+end
+local i = first_command
+while i <= #ARGV do
+  local argc = tonumber(ARGV[i])
+  redis.call(unpack(ARGV, i + 1, i + argc))
+  i = i + argc + 1
 end
 -- The listings forget jobs RQ has forgotten: they would otherwise grow forever.
 redis.call('ZADD', all_jobs_key, created_ms, job_id)
@@ -164,7 +188,15 @@ redis.call('ZREMRANGEBYSCORE', all_jobs_key, '-inf', forget_before_ms)
 redis.call('ZADD', owner_jobs_key, created_ms, job_id)
 redis.call('ZREMRANGEBYSCORE', owner_jobs_key, '-inf', forget_before_ms)
 redis.call('SADD', open_key, job_id)
-return note_enqueued(k, minutes, wakeup_len, job_id, owner, false)
+local levels = note_enqueued(k, minutes, wakeup_len, job_id, owner, false)
+-- Pushed at the tail of its owner's list, its index there needs no scan (LPOS is O(list)); with
+-- the ring as it stands now it gives the job's place in the order the claim follows (fair.ahead).
+local ring, rows = redis.call('ZRANGE', ring_key, 0, -1, 'WITHSCORES'), {}
+for j = 1, #ring, 2 do
+  rows[#rows + 1] = {ring[j], ring[j + 1], redis.call('HGET', weights_key, ring[j]) or '1',
+                     redis.call('LLEN', list_prefix .. ring[j] .. list_suffix)}
+end
+return {levels[1], levels[2], redis.call('LLEN', owner_list_key) - 1, rows}
 """
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
@@ -29,6 +29,8 @@ MIN_GAP_SAMPLES_PER_SLOT = 2
 _read_status = Script(None, lua.READ_STATUS.encode())  # type: ignore[arg-type]
 _read_status_async = AsyncScript(None, lua.READ_STATUS.encode())  # type: ignore[arg-type]
 _reset = Script(None, lua.RESET.encode())  # type: ignore[arg-type]
+_submit = Script(None, lua.SUBMIT.encode())  # type: ignore[arg-type]
+_submit_async = AsyncScript(None, lua.SUBMIT.encode())  # type: ignore[arg-type]
 
 
 def note_enqueued(
@@ -70,26 +72,30 @@ def _enqueued_keys(queue_key: str, owner: str) -> list[str]:
     ]
 
 
-def note_submitted(
-    pipeline: Pipeline, queue_key: str, job_id: str, owner: str, limit: int, created_ms: int, forget_before_ms: int
-) -> None:
-    """Queue a submission's quota check, indexes and bookkeeping (lua.SUBMIT) right after RQ's push.
-
-    EVAL for the reason note_enqueued gives. submitted_from reads the reply: None when the owner
-    was over `limit` and the script took the job back.
-    """
+def submission_keys_args(
+    queue_key: str,
+    job_id: str,
+    owner: str,
+    limit: int,
+    created_ms: int,
+    forget_before_ms: int,
+    token: tuple[str, str] | None,
+    upload: tuple[bytes, int] | None,
+    commands: list[tuple[Any, ...]],
+) -> tuple[list[str], list[Any]]:
+    """KEYS and ARGV of lua.SUBMIT. `token`: the submitting token's (digest, stored record), checked
+    against Redis; `upload`: the bytes and their lifetime (s); `commands`: RQ's enqueue commands."""
     script_keys = [
         *_enqueued_keys(queue_key, owner),
-        Job.key_for(job_id),
         keys.upload(job_id),
         keys.all_jobs,
         keys.owner_jobs(owner),
         keys.owner_open(owner),
+        keys.tokens_by_digest,
+        keys.fair_weights,
     ]
-    pipeline.eval(
-        lua.SUBMIT,
-        len(script_keys),
-        *script_keys,
+    ended = sorted(status.value for status in ENDED)
+    args: list[Any] = [
         keys.history_minutes,
         keys.wakeup_max_len,
         job_id,
@@ -98,13 +104,48 @@ def note_submitted(
         created_ms,
         forget_before_ms,
         Job.redis_job_namespace_prefix,
-        *sorted(status.value for status in ENDED),
-    )
+        *(token or ("", "")),
+        keys.fair_owner_list_prefix,
+        keys.fair_owner_list_suffix,
+        *((upload[1], upload[0]) if upload is not None else (0, "")),
+        len(ended),
+        *ended,
+    ]
+    for command in commands:
+        args += [len(command), *command]
+    return script_keys, args
 
 
-def submitted_from(result: Any) -> Levels | None:
-    first, second = result
-    return None if int(first) < 0 else Levels(int(first), int(second))
+def submit(connection: Redis, script_keys: list[str], args: list[Any]) -> Any:
+    """Run lua.SUBMIT (EVALSHA; the source only when Redis lost it); submitted_from reads the reply."""
+    return _submit(keys=script_keys, args=args, client=connection)
+
+
+async def submit_async(connection: AsyncRedis, script_keys: list[str], args: list[Any]) -> Any:
+    return await _submit_async(keys=script_keys, args=args, client=connection)
+
+
+class SubmitReply(NamedTuple):
+    """The SUBMIT script's answer: the levels and the job's index in its owner's list, or why not."""
+
+    refused: str | None
+    """None (written), "quota" (the owner had `open_jobs` unfinished jobs) or "token" (its record
+    was no longer the one sent): refused, nothing of the job is left."""
+    levels: Levels
+    owner_index: int = -1
+    ring: tuple[tuple[str, float, int, int], ...] = ()
+    """Each owner with waiting jobs right after the push: name, virtual time, weight, waiting."""
+    open_jobs: int = 0
+
+
+def submitted_from(result: Any) -> SubmitReply:
+    first = int(result[0])
+    if first == -1:
+        return SubmitReply("quota", Levels(0, 0), open_jobs=int(result[1]))
+    if first == -2:
+        return SubmitReply("token", Levels(0, 0))
+    ring = tuple((name.decode(), float(pass_), int(weight), int(waiting)) for name, pass_, weight, waiting in result[3])
+    return SubmitReply(None, Levels(first, int(result[1])), int(result[2]), ring)
 
 
 def read_status_in(pipeline: Pipeline, queue_key: str) -> None:

@@ -20,16 +20,18 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import anyio
 from litestar.exceptions import HTTPException
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.utils import as_text
 
 from examgen.core import keys
 from examgen.core.settings import get_settings
-from examgen.services import jobview
-from examgen.services.jobs import submit
+from examgen.services import jobview, tokens
+from examgen.services.jobs import submit, submit_async
 from examgen.services.jobview import JobView
 from examgen.services.tokens import Caller
 
@@ -161,6 +163,13 @@ def submit_upload(
     meta: dict[str, Any] | None = None,
 ) -> Answer:
     """POST /generate after its checks: a replay, a reused finished job (200) or a new job (202)."""
+    if key is None and not reuse:
+        return Answer(submit(redis, caller, data, filename, options, variants, meta), 202, replayed=False)
+    # A replay or a reuse answers without the submission script: the token is read first.
+    confirmed = tokens.confirm(redis, caller)
+    if confirmed is None:
+        raise tokens.unknown_token()
+    caller = confirmed
     print_ = fingerprint(data, options, variants)
 
     def first() -> Answer:
@@ -174,3 +183,25 @@ def submit_upload(
         return Answer(view, 202, replayed=False)
 
     return once(redis, caller, key, print_, first)
+
+
+async def submit_upload_async(
+    redis: Redis,
+    aredis: AsyncRedis,
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    options: dict[str, Any],
+    variants: int,
+    key: str | None,
+    reuse: bool,
+    meta: dict[str, Any] | None = None,
+) -> Answer:
+    """`submit_upload` from the event loop: a plain submission stays on it (`submit_async`); a
+    replay or a reuse reads and writes beside the submission, through the sync client in a thread."""
+    if key is None and not reuse:
+        view = await submit_async(redis, aredis, caller, data, filename, options, variants, meta)
+        return Answer(view, 202, replayed=False)
+    return await anyio.to_thread.run_sync(
+        submit_upload, redis, caller, data, filename, options, variants, key, reuse, meta
+    )

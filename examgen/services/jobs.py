@@ -11,18 +11,23 @@ import time
 import uuid
 from typing import Any
 
+import anyio
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.utils import as_text
 
 from examgen.core import fair, keys, slots, storage
-from examgen.core.enqueue import OverQuota, enqueue
 from examgen.core.jobstates import ENDED, MAKE_EXAM
 from examgen.core.settings import get_settings
-from examgen.services import jobview
+from examgen.core.submission import OverQuota, TokenChanged
+from examgen.core.submission import submit as write
+from examgen.core.submission import submit_async as write_async
+from examgen.services import jobview, tokens
+from examgen.services import status as queue_status
 from examgen.services.jobview import JobView
 from examgen.services.tokens import Caller
 
@@ -111,12 +116,38 @@ def submit(
     variants: int = 1,
     meta: dict[str, Any] | None = None,
 ) -> JobView:
+    """A new job. The token (`caller.proof`) and the quota are checked by the enqueue's own script,
+    atomically with the write; a caller whose token changed since it was read is read again once."""
+    try:
+        return _submit(redis, caller, data, filename, options, variants, meta)
+    except TokenChanged:
+        confirmed = tokens.confirm(redis, caller)
+        if confirmed is None:
+            raise tokens.unknown_token() from None
+        return _submit(redis, confirmed, data, filename, options, variants, meta)
+
+
+def _submit(
+    redis: Redis,
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    options: dict[str, Any],
+    variants: int,
+    meta: dict[str, Any] | None,
+) -> JobView:
     limit = get_settings().queue.max_queued_per_token
     store = storage.store_for(redis)
-    # The quota is checked by the enqueue's own script (one round trip, and atomic with the write);
-    # an external store is checked first too, so a refused upload is never written there.
-    if store.external and open_jobs(redis, caller.name, limit) >= limit:
-        raise _over_quota(limit)
+    # Read first: once the job is written, nothing may fail the answer (a retry would resubmit).
+    reading = queue_status.for_estimate(redis)
+    if store.external:
+        # Checked first too, so a refused upload is never written to the store.
+        confirmed = tokens.confirm(redis, caller)
+        if confirmed is None:
+            raise tokens.unknown_token()
+        caller = confirmed
+        if open_jobs(redis, caller.name, limit) >= limit:
+            raise _over_quota(limit)
     job_id = str(uuid.uuid4())
     if store.external:
         # Written before the job exists, so no worker can claim a job whose upload is not there yet.
@@ -128,25 +159,7 @@ def submit(
                 headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
             ) from None
     try:
-        done = enqueue(
-            redis,
-            MAKE_EXAM,
-            args=(options,),
-            # Variants change only how the exam is served, so they stay out of the job's arguments.
-            meta={
-                "owner": caller.name,
-                "filename": filename,
-                "progress": 0,
-                "storage": store.kind,
-                **({"variants": variants} if variants > 1 else {}),
-                **(meta or {}),  # e.g. the callback (examgen.services.callbacks)
-            },
-            owner=caller.name,
-            upload=None if store.external else data,
-            read_status=True,  # for the wait estimate, in the same round trip as the enqueue
-            job_id=job_id,
-            quota=limit,
-        )
+        done = write(redis, MAKE_EXAM, **_job(caller, data, filename, options, variants, meta, store, job_id))
     except BaseException as exc:
         if store.external:
             storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
@@ -154,7 +167,64 @@ def submit(
             raise _over_quota(limit) from None
         raise
     # Its place in the order the claim follows was read in the same MULTI as the push.
-    return jobview.view(done.job, done.place, done.status)
+    return jobview.view(done.job, done.place, reading)
+
+
+async def submit_async(
+    redis: Redis,
+    aredis: AsyncRedis,
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    options: dict[str, Any],
+    variants: int = 1,
+    meta: dict[str, Any] | None = None,
+) -> JobView:
+    """`submit` on the event loop (no thread hop), for uploads kept in Redis; an external store's
+    writes are blocking calls, so those (and a token that changed meanwhile) take `submit` in a thread."""
+    store = storage.store_for(redis)
+    if not store.external:
+        job = _job(caller, data, filename, options, variants, meta, store, str(uuid.uuid4()))
+        # Read first: once the job is written, nothing may fail the answer (a retry would resubmit).
+        reading = await queue_status.for_estimate_async(aredis)
+        try:
+            done = await write_async(aredis, redis, MAKE_EXAM, **job)
+            return jobview.view(done.job, done.place, reading)
+        except OverQuota:
+            raise _over_quota(get_settings().queue.max_queued_per_token) from None
+        except TokenChanged:
+            pass
+    return await anyio.to_thread.run_sync(submit, redis, caller, data, filename, options, variants, meta)
+
+
+def _job(
+    caller: Caller,
+    data: bytes,
+    filename: str,
+    options: dict[str, Any],
+    variants: int,
+    meta: dict[str, Any] | None,
+    store: storage.BlobStore,
+    job_id: str,
+) -> dict[str, Any]:
+    """What a submission writes (the keyword arguments of core.submission.submit)."""
+    return {
+        "args": (options,),
+        # Variants change only how the exam is served, so they stay out of the job's arguments.
+        "meta": {
+            "owner": caller.name,
+            "filename": filename,
+            "progress": 0,
+            "storage": store.kind,
+            **({"variants": variants} if variants > 1 else {}),
+            **(meta or {}),  # e.g. the callback (examgen.services.callbacks)
+        },
+        "owner": caller.name,
+        "upload": None if store.external else data,
+        "job_id": job_id,
+        "quota": get_settings().queue.max_queued_per_token,
+        "token": caller.proof,
+    }
 
 
 def _over_quota(limit: int) -> QuotaExceeded:

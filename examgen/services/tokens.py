@@ -2,6 +2,12 @@
 
 A token is 32 random bytes, so a digest lookup is as safe as a constant-time comparison of the
 token itself; the one token not in Redis (EXAMGEN_ADMIN_TOKEN) is compared with hmac.compare_digest.
+
+A submission checks its token inside the script that writes the job (examgen.core.lua SUBMIT),
+against the stored record itself. So a web process may remember the records of tokens it has
+verified (`recall`) and skip its own lookup before a submission: a token revoked or changed since
+is still refused at the moment of the write (`confirm` is the lookup, for the paths that read or
+write anything before that script runs).
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ import json
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
+from litestar.exceptions import NotAuthorizedException
 from redis import Redis
 
 from examgen.core import fair, keys
@@ -28,10 +36,23 @@ class TokenError(ValueError):
     """A token command that cannot be done as asked."""
 
 
+# Records of tokens this process has verified, newest last; a bounded number (LRU).
+RECALLED_TOKENS = 1024
+_recalled: OrderedDict[str, str] = OrderedDict()
+
+
 @dataclass(frozen=True)
 class Caller:
     name: str
     admin: bool
+    digest: str | None = field(default=None, compare=False)
+    """For a token stored in Redis: its digest and the record it was read as (what SUBMIT checks)."""
+    record: str | None = field(default=None, compare=False)
+
+    @property
+    def proof(self) -> tuple[str, str] | None:
+        """(digest, record) for the submission script to check, or None (nothing stored to check)."""
+        return (self.digest, self.record) if self.digest is not None and self.record is not None else None
 
 
 def digest(token: str) -> str:
@@ -44,9 +65,45 @@ def is_env_admin(token: str) -> bool:
     return bool(env_token) and hmac.compare_digest(token.encode(), str(env_token).encode())
 
 
-def caller_from_record(raw: bytes | str) -> Caller:
-    record = json.loads(raw)
-    return Caller(str(record["name"]), bool(record["admin"]))
+def caller_from_record(raw: bytes | str, token_digest: str | None = None) -> Caller:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    record = json.loads(text)
+    caller = Caller(str(record["name"]), bool(record["admin"]), token_digest, text)
+    if token_digest is not None:
+        remember(token_digest, text)
+    return caller
+
+
+def unknown_token() -> NotAuthorizedException:
+    return NotAuthorizedException("Unknown or revoked token.", headers={"WWW-Authenticate": "Bearer"})
+
+
+def remember(token_digest: str, record: str) -> None:
+    _recalled[token_digest] = record
+    _recalled.move_to_end(token_digest)
+    while len(_recalled) > RECALLED_TOKENS:
+        _recalled.popitem(last=False)
+
+
+def recall(token: str) -> Caller | None:
+    """The caller of a token this process verified before, from memory: only for a submission,
+    whose script checks the record again (see the module's docstring)."""
+    token_digest = digest(token)
+    record = _recalled.get(token_digest)
+    return None if record is None else caller_from_record(record, token_digest)
+
+
+def forget(token_digest: str) -> None:
+    _recalled.pop(token_digest, None)
+
+
+def confirm(connection: Redis, caller: Caller) -> Caller | None:
+    """The caller as Redis holds its token now (None: revoked); a caller without one is as it is."""
+    if caller.digest is None:
+        return caller
+    forget(caller.digest)
+    raw = connection.hget(keys.tokens_by_digest, caller.digest)
+    return None if raw is None else caller_from_record(raw, caller.digest)
 
 
 def create(connection: Redis, name: str, admin: bool = False, weight: int = 1) -> str:
@@ -89,5 +146,6 @@ def verify(connection: Redis, token: str) -> Caller | None:
         return None
     if is_env_admin(token):
         return Caller(ENV_ADMIN_NAME, True)
-    raw = connection.hget(keys.tokens_by_digest, digest(token))
-    return None if raw is None else caller_from_record(raw)
+    token_digest = digest(token)
+    raw = connection.hget(keys.tokens_by_digest, token_digest)
+    return None if raw is None else caller_from_record(raw, token_digest)

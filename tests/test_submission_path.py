@@ -1,0 +1,105 @@
+"""POST /generate in one round trip (examgen.core.submission): the token checked by the script that
+writes the job, a token the web process remembers still refused once revoked, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from redis import Redis
+from redis.asyncio.connection import Connection as AsyncConnection
+from redis.connection import Connection
+
+from examgen.app import create_app
+from examgen.core import keys
+from examgen.services import tokens
+from tests.test_api import assert_error, upload
+
+Client = TestClient  # type: ignore[type-arg]
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[Client]:
+    with TestClient(app=create_app()) as test_client:
+        yield test_client
+
+
+def _stored(redis: Redis) -> list[bytes]:
+    # The request counter's flush may land at any time: not the job's.
+    return sorted(k for k in redis.keys("*") if k != keys.http_requests.encode())
+
+
+def _whole(redis: Redis, job_id: str, owner: str) -> None:
+    """Every part a submission writes is there."""
+    assert redis.exists(f"rq:job:{job_id}") and redis.exists(keys.upload(job_id))
+    assert job_id.encode() in redis.lrange(keys.queue, 0, -1)
+    assert job_id.encode() in redis.lrange(keys.owner_waiting(owner), 0, -1)
+    assert redis.zscore(keys.all_jobs, job_id) is not None
+    assert redis.zscore(keys.owner_jobs(owner), job_id) is not None
+    assert redis.sismember(keys.owner_open(owner), job_id)
+
+
+def test_a_remembered_token_revoked_since_is_refused_and_writes_nothing(client: Client, redis: Redis) -> None:
+    alice = tokens.create(redis, "alice")
+    first = upload(client, alice)
+    assert first.status_code == 202  # the web process now remembers alice's token
+    assert tokens.revoke(redis, "alice")
+    before, queued = _stored(redis), redis.llen(keys.queue)
+    assert_error(upload(client, alice), 401)
+    assert _stored(redis) == before
+    assert redis.llen(keys.queue) == queued == 1
+
+
+def test_a_token_whose_record_changed_is_read_again(client: Client, redis: Redis) -> None:
+    alice = tokens.create(redis, "alice")
+    assert upload(client, alice).status_code == 202
+    digest = tokens.digest(alice)
+    record = json.loads(redis.hget(keys.tokens_by_digest, digest) or b"{}")
+    redis.hset(keys.tokens_by_digest, digest, json.dumps({**record, "created_at": record["created_at"] + 1}))
+    second = upload(client, alice)
+    assert second.status_code == 202, second.text
+    _whole(redis, second.json()["job_id"], "alice")
+    assert redis.llen(keys.queue) == 2
+
+
+def test_a_script_redis_lost_is_sent_again_and_the_job_is_whole(client: Client, redis: Redis) -> None:
+    alice = tokens.create(redis, "alice")
+    assert upload(client, alice).status_code == 202
+    redis.script_flush()  # what a restart without persistence of the script cache looks like
+    second = upload(client, alice)
+    assert second.status_code == 202, second.text
+    _whole(redis, second.json()["job_id"], "alice")
+    assert second.json()["position"] == 2
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the commands (or pipelines) written to Redis by any client of this process."""
+    sent = [0]
+
+    def spy(original: Callable[..., Any]) -> Callable[..., Any]:
+        def send(self: Any, *args: Any, **kwargs: Any) -> Any:
+            sent[0] += 1
+            return original(self, *args, **kwargs)
+
+        return send
+
+    monkeypatch.setattr(Connection, "send_packed_command", spy(Connection.send_packed_command))
+    monkeypatch.setattr(AsyncConnection, "send_packed_command", spy(AsyncConnection.send_packed_command))
+    return sent
+
+
+def test_a_submission_is_one_round_trip(client: Client, redis: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a token's first submission: one script per submission, besides a status reading for
+    the estimate at most once a second (services.status) and the request counter's flushes."""
+    alice = tokens.create(redis, "alice")
+    assert upload(client, alice).status_code == 202
+    sent = _counting(monkeypatch)
+    count = 20
+    for _ in range(count):
+        assert upload(client, alice).status_code == 202
+    # Three round trips each before (token, quota, the MULTI); the few extra are readings and flushes.
+    assert count <= sent[0] <= count + 4, sent[0]
+    assert redis.llen(keys.queue) == count + 1
