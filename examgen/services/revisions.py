@@ -257,3 +257,19 @@ def edit_question(redis: Redis, job: Job, caller: Caller, question_id: str, edit
 def reorder(redis: Redis, job: Job, caller: Caller, order: object) -> Record:
     """A new revision with the questions in another order."""
     return _commit(redis, job, caller, "order", lambda exam: reordered(exam, order))
+
+
+def replace_question(redis: Redis, job: Job, caller: Caller, question_id: str, question: dict[str, Any]) -> Record:
+    """A new revision with `question` in place of `question_id`, at its position, under its id: the
+    end of a regeneration. Applied to the latest revision when it ends, whatever changed meanwhile;
+    404 when the question was removed, 409 when an edit meanwhile gave another question its sentence."""
+
+    def make(exam: dict[str, Any]) -> dict[str, Any]:
+        number = _index(exam, question_id)
+        others = [q for q in exam["questions"] if q.get("id") != question_id]
+        if any(q.get("source_text") == question.get("source_text") for q in others):
+            raise NotReady("Another question of the exam now asks about the same sentence; regenerate again.")
+        exam["questions"][number] = {**question, "id": question_id}
+        return exam
+
+    return _commit(redis, job, caller, f"regenerated {question_id[:MAX_ID_CHARS]}", make)
