@@ -33,7 +33,11 @@ def status(stack: Stack, job_id: str) -> str:
 
 
 def ended(stack: Stack, job_id: str, what: str) -> str:
-    return str(wait_until(lambda: status(stack, job_id) in ("finished", "failed") and status(stack, job_id), 180, what=what))
+    def end() -> str | None:
+        now = status(stack, job_id)
+        return now if now in ("finished", "failed") else None
+
+    return str(wait_until(end, 180, what=what))
 
 
 def regenerate(stack: Stack, user: str, job_id: str, qid: str, body: dict[str, str] | None = None) -> str:
