@@ -113,8 +113,8 @@ def regenerate_question(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def pack_pages(pages: list[str]) -> bytes:
-    # Bounded by the generator's MAX_DOCUMENT_CHARS (pages past it are read as ""); prose shrinks
-    # about fourfold, so even the largest text stays a small fraction of a maximal upload.
+    # Bounded by the generator's MAX_DOCUMENT_CHARS (pages past it are read as ""); text shrinks
+    # three- to fourfold, so even the largest text stays a small fraction of a maximal upload.
     return zlib.compress(json.dumps(pages, ensure_ascii=False).encode(), 6)
 
 
