@@ -18,6 +18,7 @@ from rq.job import Job
 
 from examgen.core import keys
 from examgen.core.jobstates import REGENERATE_QUESTION
+from examgen.core.settings import get_settings
 from examgen.services import tokens
 from tests.test_api import assert_error, auth, upload
 from tests.test_api_exports import client, exam, finished  # noqa: F401
@@ -84,3 +85,19 @@ def test_a_regeneration_is_a_job_of_the_owner_on_the_queue(
     assert Job.fetch(again["job_id"], connection=redis).args[0]["attempt"] == 2
     # The small job makes no exam of its own to regenerate from.
     assert_error(regenerate(client, alice, small.id, "q1"), 404)
+
+
+def test_regenerations_count_against_the_owners_quota(
+    client: Client, redis: Redis, exam: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = tokens.create(redis, "alice")
+    job_id = finished(client, redis, alice, exam)
+    with_source(redis, job_id)
+    monkeypatch.setenv("EXAMGEN_MAX_QUEUED_PER_TOKEN", "2")
+    get_settings.cache_clear()
+    assert regenerate(client, alice, job_id, "q1").status_code == 202
+    assert regenerate(client, alice, job_id, "q2").status_code == 202
+    refused = regenerate(client, alice, job_id, "q3")
+    assert_error(refused, 429)
+    assert refused.headers["retry-after"] == "30"
+    assert redis.llen(keys.queue) == 2  # nothing of the refused job was kept
