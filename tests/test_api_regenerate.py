@@ -85,6 +85,7 @@ def test_a_regeneration_is_a_job_of_the_owner_on_the_queue(
     assert Job.fetch(again["job_id"], connection=redis).args[0]["attempt"] == 2
     # The small job makes no exam of its own to regenerate from.
     assert_error(regenerate(client, alice, small.id, "q1"), 404)
+    assert job_id in assert_error(client.get(f"/jobs/{small.id}/exam", headers=auth(alice)), 404)["detail"]
 
 
 def test_regenerations_count_against_the_owners_quota(

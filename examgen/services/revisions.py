@@ -25,6 +25,7 @@ from redis import Redis, WatchError
 from rq.job import Job, JobStatus
 
 from examgen.core import keys
+from examgen.core.jobstates import REGENERATE_QUESTION
 from examgen.core.settings import get_settings
 from examgen.services import jobview
 from examgen.services.jobs import NotReady
@@ -61,6 +62,9 @@ def _now() -> str:
 
 def generated_exam(redis: Redis, job: Job) -> dict[str, Any]:
     """Revision 0: 409 until the job has finished, 404 once the exam has expired."""
+    if job.func_name == REGENERATE_QUESTION:
+        parent = (job.meta or {}).get("regenerates", {}).get("job")
+        raise NotFoundException(f"This job regenerated a question of job {parent}'s exam; it has no exam itself.")
     if job.get_status(refresh=False) != JobStatus.FINISHED:
         raise NotReady(f"The exam is not ready: the job is {jobview.public_status(job)}.")
     raw = redis.get(keys.exam(job.id))
