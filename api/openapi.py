@@ -25,10 +25,10 @@ def errors(*codes: int) -> dict[int, ResponseSpec]:
         400: "Malformed request (POST /generate: also a malformed Idempotency-Key)",
         401: "Missing or unknown token",
         403: "Not allowed",
-        404: "Unknown job (or another token's)",
+        404: "Unknown job (or another token's); exam edits: an unknown question",
         409: (
             "Not ready, or already ended; POST /generate: this Idempotency-Key's first request still runs; "
-            "exam edits: the revision limit reached"
+            "exam edits: the revision limit reached; regenerating: an exam generated before its source text was kept"
         ),
         413: "Upload over the limit",
         415: "Not a PDF",

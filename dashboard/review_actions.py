@@ -45,7 +45,9 @@ def form_edit(kind: str, form: dict[str, Any]) -> dict[str, Any]:
     return edit
 
 
-def _session(request: Request[Any, Any, Any], redis: Redis, form: dict[str, Any]) -> Session | HTTPException | None:
+def acting_session(
+    request: Request[Any, Any, Any], redis: Redis, form: dict[str, Any]
+) -> Session | HTTPException | None:
     session = sessions.load_review_session(request, redis)
     if session is not None and not sessions.csrf_ok(session, form.get("csrf")):
         return HTTPException(status_code=403, detail="The form's security token is missing or stale; reload the page.")
@@ -73,7 +75,7 @@ def _answer(
 
 
 def _edit(request: Request[Any, Any, Any], redis: Redis, job_id: str, qid: str, form: dict[str, Any]) -> Response[Any]:
-    session = _session(request, redis, form)
+    session = acting_session(request, redis, form)
     if session is None:
         return to_login(request)
     if isinstance(session, HTTPException):
@@ -104,7 +106,7 @@ async def review_edit(
 
 
 def _move(request: Request[Any, Any, Any], redis: Redis, job_id: str, form: dict[str, Any]) -> Response[Any]:
-    session = _session(request, redis, form)
+    session = acting_session(request, redis, form)
     if session is None:
         return to_login(request)
     if isinstance(session, HTTPException):

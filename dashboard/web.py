@@ -12,7 +12,7 @@ from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from redis.exceptions import RedisError
 
-from examgen.dashboard import bulk, fragments, jobs, pages, rerun, review, review_actions
+from examgen.dashboard import bulk, fragments, jobs, pages, rerun, review, review_actions, review_regen
 from examgen.dashboard.rq_mount import rq_mount
 from examgen.web.forms import MalformedForm
 from examgen.web.headers import secure_headers
@@ -52,6 +52,7 @@ def route_handlers() -> list[Any]:
             rerun.rerun_job,
             *review.ROUTES,
             *review_actions.ROUTES,
+            *review_regen.ROUTES,
         ],
         after_request=secure_headers,
         exception_handlers={RedisError: fragments.unavailable_fragment, MalformedForm: malformed_form_page},

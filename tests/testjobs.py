@@ -33,3 +33,13 @@ def tracked(seconds: float, label: str = "") -> str:
 
 def fail_always() -> None:
     raise RuntimeError("this test job always fails")
+
+
+def held_until(key: str, limit_s: float = 300) -> str:
+    """Runs until `key` exists (or `limit_s` passed): holds a slot of the cap until the test lets go."""
+    job = get_current_job()
+    assert job is not None
+    deadline = time.monotonic() + limit_s
+    while not job.connection.exists(key) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return key

@@ -9,6 +9,9 @@ ENDED = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, Job
 
 # The job function, by the import path RQ stores in each job.
 MAKE_EXAM = "examgen.worker.task.make_exam"
+# The small job that makes one new question of a finished exam (POST .../regenerate): it goes
+# through the same queue, cap and quota as an exam, but has no upload and is never re-run.
+REGENERATE_QUESTION = "examgen.worker.task.regenerate_question"
 # Jobs enqueued before the code became one `examgen` package name the old path; a worker runs
 # them under the new one, so an upgrade need not drain the queue first.
 LEGACY_FUNCS = {"worker.task.make_exam": MAKE_EXAM}

@@ -154,3 +154,15 @@ def revisions(job_id: str) -> str:
 
 # Each revision is a whole copy of a bounded exam; the cap keeps one job's list bounded too.
 max_revisions = 500
+
+
+def source(job_id: str) -> str:
+    """The text of each page the exam was made from (zlib-compressed JSON list), kept with the exam:
+    the upload is deleted when the job ends, and regenerating a question needs the text again."""
+    return f"{PREFIX}:source:{job_id}"
+
+
+def regenerations(job_id: str) -> str:
+    """Question id -> how many regenerations of it were asked for: each one's attempt number, so
+    asking again gives another question rather than the same one."""
+    return f"{PREFIX}:regenerations:{job_id}"

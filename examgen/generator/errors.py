@@ -73,3 +73,8 @@ class PdfProblem(Exception):
             f"The PDF has too little text to make an exam from ({words} {unit}); "
             "upload a longer document with full sentences.",
         )
+
+
+class NoNewQuestion(Exception):
+    """The source holds no further question of the kind asked for: every sentence good enough for one
+    is used by the exam already. str(exc) is one sentence a person can act on."""

@@ -5,43 +5,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
-from .distractors import DistractorFinder
 from .errors import PdfProblem
 from .extract import RawPdf, read_pages
-from .keyphrases_latin import analyze_latin
-from .keyphrases_zh import analyze_chinese
 from .labels import explanation
-from .language import detect_language
-from .layout import Document, build_document
 from .llm import LlmBackend, llm_questions
 from .options import ExamOptions
 from .questions import Draft, build_questions
-from .select import Candidate, is_prose, is_usable, rank, spread
-from .sentences import Sentence, split_sentences
+from .select import Candidate, spread
+from .stages import prepare
 from .terms import Occurrence
 from .validate import question_problems
 
 log = logging.getLogger(__name__)
 
-MIN_WORDS = 40
-# The text the later stages look at, at most: a 500-page upload (the page limit) of lecture notes or
-# slides (1,100 characters a page in GeoTopo-komprimiert.pdf), or 200 dense book pages. A longer text
-# (one page of a hostile PDF can hold megabytes) is sampled evenly, so no upload costs more than the
-# biggest ordinary one, and the sample still spans the whole document.
-ANALYSED_CHARS = 600_000
-# jieba's part-of-speech pass costs about ten times the Latin analysis per character (40,000
-# characters/s here): a quarter of the characters, which carry about twice a Latin character's
-# content, keeps a Chinese upload's worst case near a Latin one's.
-ANALYSED_CHARS_ZH = 250_000
 # How many (sentence, key) pairs may be offered distractors before the exam makes do with what it has.
 _TRIES_PER_QUESTION = 40
-_LATIN_WORD = re.compile(r"[^\W\d_]{2,}")
-_IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class _Progress:
@@ -58,35 +40,11 @@ class _Progress:
             self.callback(percent)
 
 
-def count_words(text: str) -> int:
-    # About two ideographs make a Chinese word; close enough for "too little text" and the message.
-    return len(_LATIN_WORD.findall(text)) + len(_IDEOGRAPH.findall(text)) // 2
-
-
-def _check_text(raw: RawPdf, doc: Document) -> int:
+def _check_text(raw: RawPdf) -> None:
     pages = len(raw.pages)
     # Scans carry at most a header line of real text per page, and images on most pages.
     if raw.letters < 40 * pages and (raw.letters == 0 or raw.image_pages >= max(1, pages // 2)):
         raise PdfProblem.no_text()
-    words = count_words(doc.text)
-    if words < MIN_WORDS:
-        raise PdfProblem.too_little_text(words)
-    return words
-
-
-def analysed(sentences: Sequence[Sentence], budget: int = ANALYSED_CHARS) -> list[int]:
-    """Indices of the sentences to analyse: all of them, or an even sample of about `budget` characters."""
-    total = sum(len(s.text) for s in sentences)
-    if total <= budget:
-        return [s.index for s in sentences]
-    keep, credit = [], 0.0
-    for sentence in sentences:
-        # Error diffusion: each sentence earns its share of the budget, and is kept once it has paid.
-        credit += len(sentence.text) * budget / total
-        if credit >= len(sentence.text):
-            credit -= len(sentence.text)
-            keep.append(sentence.index)
-    return keep
 
 
 def _title(options: ExamOptions, raw: RawPdf, filename: str) -> str:
@@ -114,28 +72,34 @@ def generate_exam(
     llm: a model to write the questions, the offline method as fallback. on_progress(percent)
     moves forward through the stages (per page while reading). Raises PdfProblem for the cases a
     user can fix, EngineUnavailable when the engine cannot run here."""
+    exam, _ = generate_with_pages(
+        data, filename, options, max_pages=max_pages, engine=engine, llm=llm, on_progress=on_progress
+    )
+    return exam
+
+
+def generate_with_pages(
+    data: bytes,
+    filename: str,
+    options: ExamOptions,
+    *,
+    max_pages: int,
+    engine: str = "pypdf",
+    llm: LlmBackend | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """generate_exam, and the text of each page it read: what regenerate_question needs later
+    to make one more question from the same source without the PDF."""
     options = options.validated()
     progress = _Progress(on_progress)
     progress(0)
     digest = hashlib.sha256(data).hexdigest()
     raw = read_pages(data, max_pages, lambda done, total: progress(2 + 83 * done // total), engine=engine)
-    doc = build_document(raw.pages)
-    words = _check_text(raw, doc)
-    lang = detect_language(doc.text, options.language)
-    sentences = split_sentences(doc, lang)
-    progress(87)
-
-    budget = ANALYSED_CHARS_ZH if lang == "zh" else ANALYSED_CHARS
-    prose = [i for i in analysed(sentences, budget) if is_prose(sentences[i], lang)]
-    usable = [i for i in prose if is_usable(sentences[i], lang)]
-    if lang == "zh":
-        analysis = analyze_chinese(sentences, usable, prose)
-    else:
-        analysis = analyze_latin(sentences, usable, prose, lang)
-    progress(92)
+    _check_text(raw)
+    prepared = prepare(raw.pages, options.language, progress)
+    doc, lang, sentences, finder = prepared.doc, prepared.lang, prepared.sentences, prepared.finder
 
     seed = f"{digest}|{options.fingerprint()}"
-    finder = DistractorFinder(analysis, lang, doc.text)
     found: dict[tuple[int, int], tuple[str, ...]] = {}
 
     def distractors(candidate: Candidate, occurrence: Occurrence) -> tuple[str, ...]:
@@ -160,7 +124,7 @@ def generate_exam(
             return have >= 3
         return True
 
-    candidates = [c for c in rank(sentences, analysis, lang) if doc.body_end < 0 or c.sentence.start < doc.body_end]
+    candidates = prepared.candidates
     chosen = spread(candidates, len(doc.text), options.num_questions, accept)
     drafts = [
         Draft(c, o, distractors(c, o), finder.false_statement(c.sentence.text, o, distractors(c, o))) for c, o in chosen
@@ -193,12 +157,13 @@ def generate_exam(
             extra["accepted_answers"] = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
         sound.append({**question, "id": f"q{len(sound) + 1}", **extra})
     if not sound:
-        raise PdfProblem.too_little_text(words, no_sentences=True)
+        raise PdfProblem.too_little_text(prepared.words, no_sentences=True)
     progress(100)
-    return {
+    exam = {
         "title": _title(options, raw, filename),
         "language": lang,
         "source": {"filename": filename, "pages": doc.pages, "sha256": digest},
         "generator": generator,
         "questions": sound,
     }
+    return exam, raw.pages

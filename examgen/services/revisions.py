@@ -25,6 +25,7 @@ from redis import Redis, WatchError
 from rq.job import Job, JobStatus
 
 from examgen.core import keys
+from examgen.core.jobstates import REGENERATE_QUESTION
 from examgen.core.settings import get_settings
 from examgen.services import jobview
 from examgen.services.jobs import NotReady
@@ -61,6 +62,9 @@ def _now() -> str:
 
 def generated_exam(redis: Redis, job: Job) -> dict[str, Any]:
     """Revision 0: 409 until the job has finished, 404 once the exam has expired."""
+    if job.func_name == REGENERATE_QUESTION:
+        parent = (job.meta or {}).get("regenerates", {}).get("job")
+        raise NotFoundException(f"This job regenerated a question of job {parent}'s exam; it has no exam itself.")
     if job.get_status(refresh=False) != JobStatus.FINISHED:
         raise NotReady(f"The exam is not ready: the job is {jobview.public_status(job)}.")
     raw = redis.get(keys.exam(job.id))
@@ -257,3 +261,19 @@ def edit_question(redis: Redis, job: Job, caller: Caller, question_id: str, edit
 def reorder(redis: Redis, job: Job, caller: Caller, order: object) -> Record:
     """A new revision with the questions in another order."""
     return _commit(redis, job, caller, "order", lambda exam: reordered(exam, order))
+
+
+def replace_question(redis: Redis, job: Job, caller: Caller, question_id: str, question: dict[str, Any]) -> Record:
+    """A new revision with `question` in place of `question_id`, at its position, under its id: the
+    end of a regeneration. Applied to the latest revision when it ends, whatever changed meanwhile;
+    404 when the question was removed, 409 when an edit meanwhile gave another question its sentence."""
+
+    def make(exam: dict[str, Any]) -> dict[str, Any]:
+        number = _index(exam, question_id)
+        others = [q for q in exam["questions"] if q.get("id") != question_id]
+        if any(q.get("source_text") == question.get("source_text") for q in others):
+            raise NotReady("Another question of the exam now asks about the same sentence; regenerate again.")
+        exam["questions"][number] = {**question, "id": question_id}
+        return exam
+
+    return _commit(redis, job, caller, f"regenerated {question_id[:MAX_ID_CHARS]}", make)

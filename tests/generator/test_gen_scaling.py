@@ -20,13 +20,13 @@ import pytest
 from big_fixture import big_page_pdf, prose
 from chinese_fixture import CHAPTERS
 
-from examgen.generator import ExamOptions, extract, generate_exam, pipeline
+from examgen.generator import ExamOptions, extract, generate_exam, pipeline, stages
 from examgen.generator.extract import RawPdf, read_pages
 from examgen.generator.keyphrases_zh import segmenter
 from examgen.generator.layout import Document
 from examgen.generator.page_cost import MAX_DOCUMENT_CHARS
-from examgen.generator.pipeline import ANALYSED_CHARS_ZH, analysed
 from examgen.generator.sentences import Sentence, split_sentences
+from examgen.generator.stages import ANALYSED_CHARS_ZH, analysed
 
 # Starts processes (forked children with deadlines, `examgen generate`): in `make test`, not `make test-fast`.
 pytestmark = pytest.mark.procs
@@ -90,7 +90,7 @@ def test_generator_time_per_character_does_not_grow(monkeypatch: pytest.MonkeyPa
     """Every stage after extraction (layout, language, sentences, filters, key phrases, ranking,
     distractors, questions, validation) on one generated page of 1 MB of text, all of it analysed
     (the sampling above ANALYSED_CHARS would hide a stage that grows too fast)."""
-    monkeypatch.setattr(pipeline, "ANALYSED_CHARS", 2 * BIG)
+    monkeypatch.setattr(stages, "ANALYSED_CHARS", 2 * BIG)
 
     def run(chars: int) -> Callable[[], object]:
         raw = _pages(chars)

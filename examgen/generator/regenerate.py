@@ -1,0 +1,120 @@
+"""One new question for an exam: of the type asked for, from the same source text, unlike every
+question the exam already has (never its sentence, never its answer), checked like the others.
+
+It works from the pages' text rather than the PDF, because the upload is deleted when the job ends:
+the service keeps that text beside the exam (generate_with_pages gives it). The same text goes
+through the same stages (examgen.generator.stages), so the new question comes from the pool the
+exam came from. The seed names the question and an attempt number, so asking again for the same
+question gives another one and the same request always gives the same one.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from .errors import NoNewQuestion
+from .labels import explanation
+from .language import SUPPORTED
+from .options import QUESTION_TYPES
+from .questions import Draft, accepted_answers
+from .select import BLANK, Candidate
+from .stages import Prepared, prepare
+from .terms import Occurrence
+from .validate import question_problems
+
+# The best candidates left are tried in a shuffled order, so each attempt can land on another one
+# while staying among the good ones; beyond them the rest follow best first.
+_WINDOW = 12
+# Distractor searches allowed before giving up: a text without mcq material must not try every sentence.
+_TRIES = 200
+
+
+def regenerate_question(
+    pages: list[str],
+    exam: dict[str, Any],
+    question_id: str,
+    *,
+    kind: str | None = None,
+    attempt: int = 0,
+) -> dict[str, Any]:
+    """A new question to put in place of `question_id` (it keeps that id), of type `kind` (default:
+    the replaced question's). ValueError for an unknown question or type; NoNewQuestion when the
+    text has no further sentence for one; PdfProblem when the pages hold too little text."""
+    questions = list(exam.get("questions") or [])
+    old = next((q for q in questions if q.get("id") == question_id), None)
+    if old is None:
+        raise ValueError(f"the exam has no question {question_id!r}")
+    wanted = kind or str(old.get("type"))
+    if wanted not in QUESTION_TYPES:
+        raise ValueError(f"type must be one of {', '.join(QUESTION_TYPES)}")
+    # The exam's language is what detection (or the job's option) chose for this very text.
+    language = exam.get("language")
+    prepared = prepare(pages, language if language in SUPPORTED else "auto")
+    used_sources = {q.get("source_text") for q in questions}
+    used_answers = {q["answer"].lower() for q in questions if isinstance(q.get("answer"), str)}
+    source = exam.get("source") or {}
+    rng = random.Random(f"{source.get('sha256', '')}|regenerate|{question_id}|{attempt}")
+
+    left = [c for c in prepared.candidates if c.sentence.text not in used_sources]
+    left.sort(key=lambda c: (-c.score, c.sentence.index))
+    window = left[:_WINDOW]
+    rng.shuffle(window)
+    tries = 0
+    for candidate in [*window, *left[_WINDOW:]]:
+        for occurrence in candidate.keys:
+            if occurrence.surface(candidate.sentence.text).lower() in used_answers:
+                continue
+            tries += 1
+            if tries > _TRIES:
+                raise _none_left(wanted)
+            question = _question(prepared, candidate, occurrence, wanted, question_id, rng)
+            if question is not None:
+                return question
+    raise _none_left(wanted)
+
+
+def _none_left(kind: str) -> NoNewQuestion:
+    label = {"mcq": "multiple-choice", "cloze": "fill-in-the-blank", "true_false": "true/false"}[kind]
+    return NoNewQuestion(
+        f"The document has no further sentence for a new {label} question: every good one is in the exam "
+        "already. Try another type, or edit the question instead."
+    )
+
+
+def _question(
+    prepared: Prepared, candidate: Candidate, occurrence: Occurrence, kind: str, question_id: str, rng: random.Random
+) -> dict[str, Any] | None:
+    """The question of this kind made from this key, or None when it cannot be a sound one."""
+    finder, sentence = prepared.finder, candidate.sentence
+    key_rng = random.Random(f"{rng.random()}|{sentence.index}|{occurrence.start}")
+    position = sentence.index / max(1, len(prepared.sentences))
+    distractors = tuple(finder.find(sentence.text, occurrence, key_rng, position))
+    draft = Draft(candidate, occurrence, distractors, finder.false_statement(sentence.text, occurrence, distractors))
+    question: dict[str, Any] = {
+        "id": question_id,
+        "type": kind,
+        "prompt": draft.with_key(BLANK),
+        "options": None,
+        "answer": draft.answer,
+        "source_page": sentence.page,
+        "source_text": sentence.text,
+    }
+    if kind == "mcq":
+        if len(distractors) < 3:
+            return None
+        options = [draft.answer, *distractors[:3]]
+        rng.shuffle(options)
+        question["options"] = options
+    elif kind == "true_false":
+        false = draft.false_option is not None and rng.random() < 0.5
+        question["prompt"] = draft.with_key(draft.false_option or "") if false else sentence.text
+        question["answer"] = not false
+    if question_problems(question, prepared.doc.text, prepared.doc.pages):
+        return None
+    question["explanation"] = explanation(question, prepared.lang)
+    if kind == "cloze":
+        # Another form counts only when the text itself uses it, as in a generated exam.
+        accepted = accepted_answers(draft, prepared.lang)
+        question["accepted_answers"] = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
+    return question
