@@ -147,7 +147,7 @@ def _submit(
             raise tokens.unknown_token()
         caller = confirmed
         if open_jobs(redis, caller.name, limit) >= limit:
-            raise _over_quota(limit)
+            raise over_quota(limit)
     job_id = str(uuid.uuid4())
     if store.external:
         # Written before the job exists, so no worker can claim a job whose upload is not there yet.
@@ -164,7 +164,7 @@ def _submit(
         if store.external:
             storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
         if isinstance(exc, OverQuota):
-            raise _over_quota(limit) from None
+            raise over_quota(limit) from None
         raise
     # Its place in the order the claim follows was read in the same MULTI as the push.
     return jobview.view(done.job, done.place, reading)
@@ -191,7 +191,7 @@ async def submit_async(
             done = await write_async(aredis, redis, MAKE_EXAM, **job)
             return jobview.view(done.job, done.place, reading)
         except OverQuota:
-            raise _over_quota(get_settings().queue.max_queued_per_token) from None
+            raise over_quota(get_settings().queue.max_queued_per_token) from None
         except TokenChanged:
             pass
     return await anyio.to_thread.run_sync(submit, redis, caller, data, filename, options, variants, meta)
@@ -227,7 +227,7 @@ def _job(
     }
 
 
-def _over_quota(limit: int) -> QuotaExceeded:
+def over_quota(limit: int) -> QuotaExceeded:
     return QuotaExceeded(
         f"This token has {limit} unfinished jobs, the most allowed; wait for some to finish.",
         headers={"Retry-After": "30"},

@@ -1,7 +1,7 @@
 """Regenerating one question of a finished exam: a small job on the same queue as exams.
 
-It is enqueued for the exam's owner through the same enqueue path and quota script as a
-submission (examgen.core.enqueue, lua.SUBMIT), so the owner's quota, fair share, running limit and
+It is enqueued for the exam's owner through the same script as a submission
+(examgen.core.submission, lua.SUBMIT), so the owner's quota, fair share, running limit and
 the deployment-wide cap all apply to it; the worker runs examgen.worker.task.regenerate_question,
 which appends the new question as a revision (revisions.replace_question). Refusals are Litestar
 HTTP exceptions, as in examgen.services.jobs.
@@ -16,12 +16,14 @@ from redis import Redis
 from rq.job import Job
 
 from examgen.core import keys
-from examgen.core.enqueue import OverQuota, enqueue
 from examgen.core.jobstates import REGENERATE_QUESTION, is_exam_job
 from examgen.core.settings import get_settings
+from examgen.core.submission import OverQuota
+from examgen.core.submission import submit as write
 from examgen.generator import QUESTION_TYPES
 from examgen.services import jobview, revisions
-from examgen.services.jobs import QuotaExceeded, owned_job
+from examgen.services import status as queue_status
+from examgen.services.jobs import over_quota, owned_job
 from examgen.services.jobview import JobView
 from examgen.services.tokens import Caller
 
@@ -68,23 +70,14 @@ def request(redis: Redis, caller: Caller, job: Job, question_id: str, kind: obje
         "progress": 0,
         "regenerates": {"job": job.id, "question": question_id},
     }
+    reading = queue_status.for_estimate(redis)
     try:
-        done = enqueue(
-            redis,
-            REGENERATE_QUESTION,
-            args=(work,),
-            meta=meta,
-            owner=owner,
-            read_status=True,
-            quota=settings.max_queued_per_token,
+        done = write(
+            redis, REGENERATE_QUESTION, args=(work,), meta=meta, owner=owner, quota=settings.max_queued_per_token
         )
     except OverQuota:
-        limit = settings.max_queued_per_token
-        raise QuotaExceeded(
-            f"This token has {limit} unfinished jobs, the most allowed; wait for some to finish.",
-            headers={"Retry-After": "30"},
-        ) from None
-    return jobview.view(done.job, done.place, done.status)
+        raise over_quota(settings.max_queued_per_token) from None
+    return jobview.view(done.job, done.place, reading)
 
 
 def regeneration(redis: Redis, caller: Caller, exam_job: Job, job_id: str) -> Job:
