@@ -18,11 +18,11 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.utils import as_text
 
-from examgen.core import fair, keys, slots, storage
+from examgen.core import deliveries, fair, keys, slots, storage
 from examgen.core.enqueue import OverQuota, enqueue
 from examgen.core.jobstates import ENDED, MAKE_EXAM
 from examgen.core.settings import get_settings
-from examgen.services import jobview
+from examgen.services import callbacks, jobview
 from examgen.services.jobview import JobView
 from examgen.services.tokens import Caller
 
@@ -112,6 +112,8 @@ def submit(
     meta: dict[str, Any] | None = None,
 ) -> JobView:
     limit = get_settings().queue.max_queued_per_token
+    if meta and "callback" in meta:
+        callbacks.require_secret(redis, caller.name)
     store = storage.store_for(redis)
     # The quota is checked by the enqueue's own script (one round trip, and atomic with the write);
     # an external store is checked first too, so a refused upload is never written there.
@@ -171,6 +173,7 @@ def cancel(redis: Redis, job: Job) -> None:
         fair.forget(redis, job.id)
         job.cancel()
         storage.discard(redis, job.id)
+        deliveries.make_due(redis, job.id)
         return
     if status in ENDED:
         raise ClientException(f"The job has already ended ({jobview.public_status(job)}).", status_code=409)
