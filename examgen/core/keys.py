@@ -168,7 +168,7 @@ delivery_prefix = f"{PREFIX}:callback:"
 delivery_attempts_suffix = ":attempts"
 delivery_recheck_ms = 60_000
 # Due entries one claim looks at, at most (a bounded script however long the backlog).
-delivery_scan_max = 50
+delivery_scan_max = 200
 # Attempts kept per job (EXAMGEN_CALLBACK_ATTEMPTS is at most this).
 delivery_attempts_kept = 50
 
