@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from redis import Redis
 from rq.job import Job, JobStatus
 
-from examgen.core import deliveries, keys
-from examgen.core.enqueue import enqueue
+from examgen.core import deliveries, keys, slots
+from examgen.core.enqueue import enqueue, queue_for
 from examgen.core.jobstates import MAKE_EXAM
+from examgen.core.settings import get_settings
+from examgen.services import jobs
+from examgen.worker import recovery
+from examgen.worker.examworker import ExamWorker
 
 ATTEMPT = {"at": "2026-01-01T00:00:00Z", "status_code": 500, "error": "answered 500"}
 
@@ -75,6 +80,37 @@ def test_a_delivery_whose_job_is_gone_is_dropped(redis: Redis) -> None:
     redis.zadd(keys.deliveries, {job.id: 0})
     assert deliveries.claim(redis, 30) is None
     assert redis.zscore(keys.deliveries, job.id) is None and not redis.exists(keys.delivery(job.id))
+
+
+def test_the_workers_release_of_an_ended_job_makes_the_delivery_due(redis: Redis) -> None:
+    job = submitted(redis)
+    worker = ExamWorker([queue_for(redis)], connection=redis, name="release-test")
+    claimed = slots.claim(redis, keys.queue, 1, 60)
+    assert claimed.job_id == job.id
+    worker._token = claimed.token
+    end(redis, job)
+    assert worker._release(job, queue_for(redis)).held
+    got = deliveries.claim(redis, 30)
+    assert got is not None and got.job_id == job.id
+
+
+def test_a_cancel_makes_the_delivery_due(redis: Redis) -> None:
+    job = submitted(redis)
+    jobs.cancel(redis, job)
+    got = deliveries.claim(redis, 30)
+    assert got is not None and got.job_id == job.id
+
+
+def test_recovery_giving_up_makes_the_delivery_due(redis: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXAMGEN_MAX_ATTEMPTS", "1")
+    get_settings.cache_clear()
+    job = submitted(redis)
+    assert slots.claim(redis, keys.queue, 1, 60).job_id == job.id  # ... and its worker dies
+    redis.zadd(keys.leases, {job.id: 0})
+    assert recovery.reap_expired(redis, queue_for(redis)) == [job.id]
+    assert Job.fetch(job.id, connection=redis).get_status() == JobStatus.FAILED
+    got = deliveries.claim(redis, 30)
+    assert got is not None and got.job_id == job.id
 
 
 def _read(redis: Redis, job_id: str) -> list[object]:

@@ -30,7 +30,8 @@ HOLD_S = 60  # a held answer waits at most this long: every test ends, whatever 
 
 class Receiver:
     """Records every POST; /ok answers 200, /flaky 500 to a delivery's first request then 200,
-    /slow answers after the sender's timeout, /hold keeps the first request open until released."""
+    /redirect 307 to /ok, /slow answers after the sender's timeout, /hold keeps the first request
+    open until released."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -53,11 +54,15 @@ class Receiver:
                     code = 200
                     if self.path == "/flaky" and not seen:
                         code = 500
+                    elif self.path == "/redirect":
+                        code = 307
                     elif self.path == "/slow":
                         receiver.release.wait(5)
                     elif self.path == "/hold" and not seen:
                         receiver.release.wait(HOLD_S)
                     self.send_response(code)
+                    if code == 307:
+                        self.send_header("Location", "/ok")
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 except OSError:
@@ -207,3 +212,20 @@ def test_a_hanging_delivery_holds_no_slot(hooks: Hooks) -> None:
     assert hooks.receiver.in_flight == 1 and hooks.view(held)["callback"]["attempts"] == []
     hooks.receiver.release.set()
     hooks.callback_in(held, "delivered")
+
+
+def test_a_redirect_is_not_followed(hooks: Hooks) -> None:
+    hooks.pool()
+    job_id = hooks.submit("/redirect")
+    shown = hooks.callback_in(job_id, "failed")
+    assert [a["status_code"] for a in shown["callback"]["attempts"]] == [307, 307, 307]
+    assert [r["path"] for r in hooks.receiver.of(job_id)] == ["/redirect"] * 3
+
+
+def test_a_url_refused_at_send_time_fails_at_once_without_sending(hooks: Hooks) -> None:
+    hooks.pool(EXAMGEN_CALLBACK_ALLOW="hooks.example.invalid")  # the allow-list changed since the upload
+    job_id = hooks.submit("/ok")
+    shown = hooks.callback_in(job_id, "failed")
+    [attempt] = shown["callback"]["attempts"]
+    assert attempt["status_code"] is None and "EXAMGEN_CALLBACK_ALLOW" in attempt["error"]
+    assert hooks.receiver.of(job_id) == []
