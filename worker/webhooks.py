@@ -129,6 +129,8 @@ def serve(threads: int = THREADS) -> int:
 
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A re-sent claim whose first reply was lost holds one delivery for nothing until its claim
+    # runs out: late, never lost. A re-sent record finds its claim ended and writes nothing.
     connection = connect()
     workers = [threading.Thread(target=_loop, args=(connection, stop), daemon=True) for _ in range(threads)]
     for thread in workers:
