@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 from redis import Redis
 
 from examgen.app import create_app
+from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import callbacks, tokens
 from tests.test_dashboard import SMALL_PDF
@@ -49,17 +50,26 @@ def post(client: Client, token: str, url: str) -> tuple[int, dict[str, object]]:
     ],
 )
 def test_hostile_callback_urls_are_422(api: Client, redis: Redis, url: str) -> None:
-    status, body = post(api, tokens.create(redis, "alice"), url)
+    token = tokens.create(redis, "alice")
+    callbacks.new_secret(redis, "alice")
+    status, body = post(api, token, url)
     assert status == 422 and set(body) == {"status_code", "detail"}
     assert str(body["detail"]).startswith("callback_url refused")
 
 
 def test_an_allowed_callback_is_in_the_job_view(api: Client, redis: Redis) -> None:
     alice = tokens.create(redis, "alice")
+    callbacks.new_secret(redis, "alice")
     status, body = post(api, alice, "http://127.0.0.1:8765/hook")
-    assert status == 202 and body["callback"] == {"url": "http://127.0.0.1:8765/hook", "attempts": []}
+    assert status == 202 and body["callback"] == {
+        "url": "http://127.0.0.1:8765/hook",
+        "state": "pending",
+        "delivery_id": f"{body['job_id']}.ended",
+        "next_attempt_at": None,
+        "attempts": [],
+    }
     again = api.get(f"/jobs/{body['job_id']}", headers=auth(alice)).json()
-    assert again["callback"]["url"] == "http://127.0.0.1:8765/hook"
+    assert again["callback"]["url"] == "http://127.0.0.1:8765/hook" and again["callback"]["state"] == "pending"
     plain = api.post("/generate", files={"file": ("a.pdf", SMALL_PDF, "application/pdf")}, headers=auth(alice))
     assert plain.json()["callback"] is None
 
@@ -70,3 +80,31 @@ def test_signature_is_hmac_sha256_of_timestamp_and_body(redis_url: str, redis: R
     stamp, mac = (part.split("=", 1)[1] for part in header.split(","))
     expected = hmac.new(secret.encode(), b'1700000000.{"job_id": "x"}', hashlib.sha256).hexdigest()
     assert stamp == "1700000000" and hmac.compare_digest(mac, expected)
+
+
+def test_a_callback_without_a_signing_secret_is_422_naming_the_command(api: Client, redis: Redis) -> None:
+    status, body = post(api, tokens.create(redis, "bob"), "http://127.0.0.1:8765/hook")
+    assert status == 422 and "examgen token secret bob" in str(body["detail"])
+    assert redis.zcard(keys.deliveries) == 0 and redis.zcard(keys.all_jobs) == 0
+
+
+def test_the_submission_records_the_pending_delivery_with_the_job(api: Client, redis: Redis) -> None:
+    alice = tokens.create(redis, "alice")
+    callbacks.new_secret(redis, "alice")
+    _, body = post(api, alice, "http://127.0.0.1:8765/hook")
+    assert redis.zscore(keys.deliveries, str(body["job_id"])) is not None
+    assert redis.hget(keys.delivery(str(body["job_id"])), "state") == b"pending"
+    plain = api.post("/generate", files={"file": ("a.pdf", SMALL_PDF, "application/pdf")}, headers=auth(alice))
+    assert redis.zscore(keys.deliveries, plain.json()["job_id"]) is None
+
+
+def test_verify_accepts_its_own_signature_and_refuses_tampering_and_old_ones() -> None:
+    body = b'{"job_id": "x"}'
+    header = callbacks.signature("whsec_s", body, now=1_700_000_000)
+    assert callbacks.verify("whsec_s", body, header, now=1_700_000_100)
+    assert not callbacks.verify("whsec_s", body + b" ", header, now=1_700_000_100)
+    assert not callbacks.verify("whsec_other", body, header, now=1_700_000_100)
+    assert not callbacks.verify("whsec_s", body, header, now=1_700_000_301)
+    assert not callbacks.verify("whsec_s", body, header, tolerance_s=10, now=1_700_000_011)
+    for bad in ("", "t=1700000000", "v1=ab", "t=x,v1=ab", "t=１７,v1=ab", "t=1700000000,v1=é"):
+        assert not callbacks.verify("whsec_s", body, bad, now=1_700_000_000)

@@ -27,7 +27,7 @@ from rq.registry import CanceledJobRegistry, ReadyJobRegistry
 from rq.utils import now as utcnow
 from rq.worker import WorkerStatus
 
-from examgen.core import failures, keys, slots, storage
+from examgen.core import deliveries, failures, keys, slots, storage
 from examgen.core.connection import connect
 from examgen.core.jobstates import ENDED, LEGACY_FUNCS
 from examgen.core.log import queue_line
@@ -208,6 +208,8 @@ class ExamWorker(Worker):
             seconds = end.duration_ms / 1000 if end.duration_ms is not None else None
             event = end.status if end.status in ENDED else "released"
             queue_line(event, job.id, end.levels.queued, end.levels.running, self.cap, seconds=seconds)
+        if end.status in ENDED:
+            deliveries.job_ended(self.connection, job.id)
         return end
 
     def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: Any) -> None:

@@ -23,7 +23,7 @@ from examgen.core.connection import connect
 from examgen.core.enqueue import queue_for
 from examgen.core.settings import get_settings
 from examgen.core.storage import sweep
-from examgen.worker import lifeline, recovery
+from examgen.worker import lifeline, recovery, webhooks
 from examgen.worker.examworker import ExamWorker
 
 log = logging.getLogger("examgen.pool")
@@ -41,6 +41,8 @@ def redis_give_up_s() -> int:
 
 # After the grace period, workers get this long to hand their jobs back before SIGKILL.
 STOP_MARGIN_S = 10
+# The child index of the webhook sender (worker.webhooks), beside workers 0 … N-1.
+SENDER = -1
 
 
 class Pool:
@@ -81,6 +83,8 @@ class Pool:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             lifeline.die_with_parent()
+            if index == SENDER:
+                os._exit(webhooks.serve())
             connection = connect()
             worker = ExamWorker(
                 [queue_for(connection)],
@@ -122,7 +126,7 @@ class Pool:
         expiry_ms = now_s * 1000 + micros // 1000 + keys.pool_ttl_s * 1000
         with connection.pipeline() as pipe:
             pipe.zadd(keys.pools, {self.name: expiry_ms})
-            pipe.hset(keys.pool_sizes, self.name, len(self.children))
+            pipe.hset(keys.pool_sizes, self.name, sum(1 for i in self.children.values() if i != SENDER))
             pipe.execute()
 
     def _withdraw(self, connection: object) -> None:
@@ -157,12 +161,15 @@ class Pool:
             log.error("pool %s: Redis unreachable (%s)", self.name, exc)
         for index in range(self.size):
             self._spawn(index)
+        self._spawn(SENDER)
         log.info("pool %s: %d workers, cap %d", self.name, self.size, self.settings.queue.max_concurrent_jobs)
         last_chores = 0.0
         last_sweep = 0.0
         last_redis_ok = time.monotonic()
         while self.children:
             self._collect()
+            if self.burst and self.stop_deadline is None and set(self.children.values()) == {SENDER}:
+                self._on_signal(signal.SIGTERM, None)  # the burst's workers are done: so is its sender
             if self.stop_deadline is not None and time.monotonic() > self.stop_deadline:
                 for pid in list(self.children):
                     os.kill(pid, signal.SIGKILL)

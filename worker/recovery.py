@@ -25,7 +25,7 @@ from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 from rq.utils import as_text
 
-from examgen.core import failures, fair, keys, slots, stats, storage
+from examgen.core import deliveries, failures, fair, keys, slots, stats, storage
 from examgen.core.jobstates import ENDED
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -149,6 +149,7 @@ def give_back(connection: Redis, job: Job, queue: Queue, recovery: str, *, count
         done = fail(connection, job, queue, recovery, failures.abandoned_sentence(attempts))
         if done:
             storage.discard(connection, job.id)
+            deliveries.job_ended(connection, job.id)
         return "failed" if done else "taken over by another recovery"
     done = requeue_front(connection, job, queue, recovery, attempt=counts_as_attempt)
     return "requeued" if done else "taken over by another recovery"
@@ -198,5 +199,6 @@ def _recover(connection: Redis, queue: Queue, job_id: str, recovery: str) -> Non
 
         if end_recovery(connection, job_id, recovery, steps) is not None:
             storage.discard(connection, job_id)
+            deliveries.job_ended(connection, job_id)
     else:
         end_recovery(connection, job_id, recovery, lambda pipe: None)

@@ -14,7 +14,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job
 
-from examgen.core import fair, keys, stats
+from examgen.core import deliveries, fair, keys, stats
 from examgen.core.connection import replica_wait_ms
 from examgen.core.log import queue_line
 from examgen.core.settings import get_settings
@@ -90,6 +90,8 @@ def enqueue(
         if upload is not None:
             pipe.set(keys.upload(job.id), upload, ex=settings.result_ttl_s)
         queue.enqueue_job(job, pipeline=pipe)
+        if "callback" in job.meta:
+            deliveries.note_pending_in(pipe, job.id, created_ms)
         # The listings forget jobs RQ has forgotten: they would otherwise grow forever.
         forgotten_before_ms = created_ms - settings.result_ttl_s * 1000
         pipe.zadd(keys.all_jobs, {job.id: created_ms})

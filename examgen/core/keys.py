@@ -166,3 +166,30 @@ def regenerations(job_id: str) -> str:
     """Question id -> how many regenerations of it were asked for: each one's attempt number, so
     asking again gives another question rather than the same one."""
     return f"{PREFIX}:regenerations:{job_id}"
+
+
+# Webhook deliveries (examgen.core.deliveries): one member per job submitted with a callback_url,
+# from the submission's own MULTI until the delivery succeeds or is given up. Score = when a sender
+# should look at it next (ms): a check of the job's status every `delivery_recheck_ms` while it
+# runs (so an end that was never reported is still found), now once it ended, the next retry, or
+# the end of a sender's claim (a sender that died mid-delivery leaves it due again, never lost).
+deliveries = f"{PREFIX}:callbacks:due"
+# The counter that issues each claim's fencing token.
+delivery_fence = f"{PREFIX}:callbacks:fence"
+delivery_prefix = f"{PREFIX}:callback:"
+delivery_attempts_suffix = ":attempts"
+delivery_recheck_ms = 60_000
+# Due entries one claim looks at, at most (a bounded script however long the backlog).
+delivery_scan_max = 200
+# Attempts kept per job (EXAMGEN_CALLBACK_ATTEMPTS is at most this).
+delivery_attempts_kept = 50
+
+
+def delivery(job_id: str) -> str:
+    """A job's delivery: hash of state, tries, next_ms and the current claim's token."""
+    return f"{delivery_prefix}{job_id}"
+
+
+def delivery_attempts(job_id: str) -> str:
+    """A job's delivery attempts, oldest first (JSON records), bounded by delivery_attempts_kept."""
+    return f"{delivery_prefix}{job_id}{delivery_attempts_suffix}"

@@ -170,6 +170,22 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class CallbackSettings:
+    timeout_s: int = _env(_int, "EXAMGEN_CALLBACK_TIMEOUT_S", 10, 1, 300)
+    """EXAMGEN_CALLBACK_TIMEOUT_S: seconds a webhook delivery may wait to connect, and for each read or write."""
+    attempts: int = _env(_int, "EXAMGEN_CALLBACK_ATTEMPTS", 6, 1, 50)
+    """EXAMGEN_CALLBACK_ATTEMPTS: attempts of one delivery before it is given up (failed)."""
+    backoff_s: int = _env(_int, "EXAMGEN_CALLBACK_BACKOFF_S", 10, 1, 86_400)
+    """EXAMGEN_CALLBACK_BACKOFF_S: delay before the first retry; each later one doubles it (with jitter)."""
+
+    @property
+    def claim_s(self) -> int:
+        """How long a sender holds a delivery: longer than one attempt can take (address lookup,
+        connect, write, read), so a live sender is never overtaken; a dead one's is sent again."""
+        return 3 * self.timeout_s + 10
+
+
+@dataclass(frozen=True)
 class LlmSettings:
     url: str | None = _env(_str, "EXAMGEN_LLM_URL", None)
     """EXAMGEN_LLM_URL: base URL of an OpenAI-compatible chat-completions API (optional)."""
@@ -203,6 +219,7 @@ class Settings:
     pdf: PdfSettings = field(default_factory=PdfSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    callback: CallbackSettings = field(default_factory=CallbackSettings)
     llm: LlmSettings = field(default_factory=LlmSettings)
     log: LogSettings = field(default_factory=LogSettings)
     client: ClientSettings = field(default_factory=ClientSettings)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 from rq.job import Job
 
-from examgen.core import fair, stats
+from examgen.core import deliveries, fair, stats
 from examgen.core.connection import replica_wait_ms
 from examgen.core.enqueue import new_job, queue_for, wait_for_replica
 from examgen.core.log import queue_line
@@ -67,15 +66,17 @@ def _prepare(
     upload: bytes | None = None,
     job_id: str | None = None,
     token: tuple[str, str] | None = None,
-    also: Sequence[tuple[Any, ...]] = (),
 ) -> _Script:
     settings = get_settings().queue
     queue = queue_for(connection)
     job = new_job(queue, func, args, meta, None, job_id)
+    created_ms = int(time.time() * 1000)
     with connection.pipeline(transaction=False) as recorder:
         queue.enqueue_job(job, pipeline=recorder)
+        if "callback" in job.meta:
+            # The delivery exists as soon as the job does, or neither does.
+            deliveries.note_pending_in(recorder, job.id, created_ms)
         commands = [command for command, _options in recorder.command_stack]
-    created_ms = int(time.time() * 1000)
     script_keys, script_args = stats.submission_keys_args(
         queue.key,
         job.id,
@@ -86,7 +87,7 @@ def _prepare(
         created_ms - settings.result_ttl_s * 1000,
         token,
         (upload, settings.result_ttl_s) if upload is not None else None,
-        [*commands, *also],
+        commands,
     )
     return _Script(job, owner, script_keys, script_args)
 
@@ -111,7 +112,7 @@ def _answer(script: _Script, reply: Any) -> Submitted:
 def submit(connection: Redis, func: str, **options: Any) -> Submitted:
     """Write a new job of `owner` (options: those of `_prepare`) unless the owner already has
     `quota` unfinished jobs (OverQuota) or Redis no longer holds the token record sent (TokenChanged).
-    `also`: more commands to run only if the job is written (e.g. its pending webhook delivery)."""
+    A job with a callback gets its pending webhook delivery in the same script (core.deliveries)."""
     script = _prepare(connection, func, **options)
     found = _answer(script, stats.submit(connection, script.keys, script.args))
     wait_for_replica(connection, script.job.id)

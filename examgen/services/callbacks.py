@@ -1,4 +1,5 @@
-"""Webhooks: the `callback_url` of a job, checked at upload, and how its deliveries are signed.
+"""Webhooks: the `callback_url` of a job, checked at upload and again at each delivery, and how
+its deliveries are signed and verified.
 
 A callback URL is refused (422) unless its host or a prefix of it is in EXAMGEN_CALLBACK_ALLOW,
 and, even then, when any address its host resolves to is private, loopback, link-local or
@@ -42,6 +43,16 @@ def _public(address: str) -> bool:
 
 def check_url(url: str) -> str:
     """The callback URL if allowed; otherwise 422 saying why."""
+    checked_addresses(url)
+    return url
+
+
+def checked_addresses(url: str) -> list[str]:
+    """The addresses of an allowed callback URL's host, every one checked; otherwise 422 saying why.
+
+    The sender connects only to these: a host whose DNS answer changes between the check and the
+    connection (DNS rebinding) cannot steer a delivery to an address that was never checked.
+    """
     if len(url) > MAX_URL or any(ord(c) < 33 or ord(c) == 127 for c in url):
         raise _refuse("it is too long or holds spaces or control characters.")
     parts = urlsplit(url)
@@ -66,7 +77,13 @@ def check_url(url: str) -> str:
     # Every address, not the first: the sender may connect to any of them.
     if not by_host and not all(_public(str(info[4][0])) for info in infos):
         raise _refuse("its host resolves to a private, loopback or link-local address.")
-    return url
+    return [str(info[4][0]) for info in infos]
+
+
+def require_secret(redis: Redis, owner: str) -> None:
+    """422 unless the owner has a signing secret: every delivery is signed, none goes out bare."""
+    if not redis.hexists(keys.callback_secrets, owner):
+        raise _refuse(f"token {owner!r} has no signing secret; an admin runs `examgen token secret {owner}` first.")
 
 
 def parse_callback(form: Any) -> dict[str, Any] | None:
@@ -91,3 +108,17 @@ def signature(secret: str, body: bytes, now: int | None = None) -> str:
     stamp = int(time.time()) if now is None else now
     mac = hmac.new(secret.encode(), str(stamp).encode() + b"." + body, hashlib.sha256).hexdigest()
     return f"t={stamp},v1={mac}"
+
+
+def verify(secret: str, body: bytes, header: str, tolerance_s: int = 300, now: int | None = None) -> bool:
+    """For receivers: True if `header` (X-Examgen-Signature) signs `body` with `secret` and its
+    timestamp is within `tolerance_s` of now (an old delivery replayed is refused)."""
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    stamp, mac = fields.get("t", ""), fields.get("v1", "")
+    if not (stamp.isascii() and stamp.isdigit()) or not mac:
+        return False
+    moment = int(time.time()) if now is None else now
+    if abs(moment - int(stamp)) > tolerance_s:
+        return False
+    expected = signature(secret, body, int(stamp)).rsplit("v1=", 1)[1]
+    return hmac.compare_digest(expected.encode(), mac.encode())

@@ -20,13 +20,13 @@ from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
 from rq.utils import as_text
 
-from examgen.core import fair, keys, slots, storage
+from examgen.core import deliveries, fair, keys, slots, storage
 from examgen.core.jobstates import ENDED, MAKE_EXAM
 from examgen.core.settings import get_settings
 from examgen.core.submission import OverQuota, TokenChanged
 from examgen.core.submission import submit as write
 from examgen.core.submission import submit_async as write_async
-from examgen.services import jobview, tokens
+from examgen.services import callbacks, jobview, tokens
 from examgen.services import status as queue_status
 from examgen.services.jobview import JobView
 from examgen.services.tokens import Caller
@@ -137,6 +137,8 @@ def _submit(
     meta: dict[str, Any] | None,
 ) -> JobView:
     limit = get_settings().queue.max_queued_per_token
+    if meta and "callback" in meta:
+        callbacks.require_secret(redis, caller.name)
     store = storage.store_for(redis)
     # Read first: once the job is written, nothing may fail the answer (a retry would resubmit).
     reading = queue_status.for_estimate(redis)
@@ -183,7 +185,8 @@ async def submit_async(
     """`submit` on the event loop (no thread hop), for uploads kept in Redis; an external store's
     writes are blocking calls, so those (and a token that changed meanwhile) take `submit` in a thread."""
     store = storage.store_for(redis)
-    if not store.external:
+    # A callback's owner needs a signing secret (one more read), and an external store's writes block.
+    if not store.external and not (meta and "callback" in meta):
         job = _job(caller, data, filename, options, variants, meta, store, str(uuid.uuid4()))
         # Read first: once the job is written, nothing may fail the answer (a retry would resubmit).
         reading = await queue_status.for_estimate_async(aredis)
@@ -241,6 +244,7 @@ def cancel(redis: Redis, job: Job) -> None:
         fair.forget(redis, job.id)
         job.cancel()
         storage.discard(redis, job.id)
+        deliveries.make_due(redis, job.id)
         return
     if status in ENDED:
         raise ClientException(f"The job has already ended ({jobview.public_status(job)}).", status_code=409)

@@ -9,7 +9,7 @@ from redis import Redis
 from rq.job import Job, JobStatus
 from rq.utils import as_text
 
-from examgen.core import failures, fair, stats
+from examgen.core import deliveries, failures, fair, stats
 from examgen.services import status as queue_status
 
 _STATUS = {
@@ -40,7 +40,8 @@ class JobView(TypedDict):
     pages: int | None
     questions: int | None
     callback: dict[str, Any] | None
-    """For a job with a callback_url: {"url", "attempts": [{"at", "status_code", "error"}]}; else null."""
+    """For a job with a callback_url: {"url", "state", "delivery_id", "next_attempt_at",
+    "attempts": [{"at", "status_code", "error", ...}]}; else null."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -60,7 +61,29 @@ def positions(redis: Redis, job_ids: list[str]) -> list[int | None]:
     return fair.places(redis, job_ids)
 
 
-def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -> JobView:
+def _callback(job: Job, delivery: deliveries.State | None) -> dict[str, Any] | None:
+    asked = (job.meta or {}).get("callback")
+    if not isinstance(asked, dict):
+        return None
+    delivery = delivery or deliveries.State()
+    next_at = None
+    if delivery.next_ms is not None and delivery.state == deliveries.PENDING:
+        next_at = _iso(datetime.fromtimestamp(delivery.next_ms / 1000, UTC))
+    return {
+        "url": asked.get("url"),
+        "state": delivery.state,
+        "delivery_id": deliveries.delivery_id(job.id),
+        "next_attempt_at": next_at,
+        "attempts": delivery.attempts,
+    }
+
+
+def view(
+    job: Job,
+    position: int | None,
+    status_now: stats.QueueStatus | None,
+    delivery: deliveries.State | None = None,
+) -> JobView:
     status = public_status(job)
     if status == "queued" and position is None:
         status = "started"  # claimed by a worker, its run not yet recorded
@@ -85,7 +108,7 @@ def view(job: Job, position: int | None, status_now: stats.QueueStatus | None) -
         error=error,
         pages=meta.get("pages"),
         questions=meta.get("questions"),
-        callback=meta["callback"] if isinstance(meta.get("callback"), dict) else None,
+        callback=_callback(job, delivery),
     )
     return shown
 
@@ -96,9 +119,23 @@ def newest_jobs(redis: Redis, index_key: str, limit: int) -> list[Job]:
     return [j for j in Job.fetch_many(job_ids, connection=redis) if j is not None]
 
 
+def _deliveries(redis: Redis, jobs: list[Job]) -> list[deliveries.State | None]:
+    """Each job's webhook delivery (None without a callback), in one round trip for all."""
+    asked = [isinstance((j.meta or {}).get("callback"), dict) for j in jobs]
+    if not any(asked):
+        return [None] * len(jobs)
+    with redis.pipeline(transaction=False) as pipe:
+        for job, has in zip(jobs, asked, strict=True):
+            if has:
+                deliveries.read_in(pipe, job.id)
+        replies = iter(pipe.execute())
+    return [deliveries.state_from([next(replies), next(replies)]) if has else None for has in asked]
+
+
 def views(redis: Redis, jobs: list[Job]) -> list[JobView]:
     places = positions(redis, [j.id for j in jobs])
     status_now = None
     if any(p is not None for p in places):
         status_now = queue_status.read(redis)
-    return [view(job, place, status_now) for job, place in zip(jobs, places, strict=True)]
+    found = _deliveries(redis, jobs)
+    return [view(job, place, status_now, delivery) for job, place, delivery in zip(jobs, places, found, strict=True)]
