@@ -3,9 +3,10 @@
 Two figures. How busy the cap is kept: the makespan (first enqueue to last end, RQ's own times)
 against the least it could be, the sum of the jobs' run times over the cap (1.00x would be no gap
 between a job's end and the next start). And how good the 202's wait estimate is: each job is
-enqueued the way POST /generate does it (an owner, the status and its place read in the same MULTI) and
-its estimate compared with its real wait (enqueued to started); the median relative error over the
-jobs that waited at least MIN_WAIT_S (shorter waits are dominated by whole-second rounding).
+submitted the way POST /generate does it (core.submission: its place read by the same script, the
+statistics from a reading at most 1 s old) and its estimate compared with its real wait (enqueued
+to started); the median relative error over the jobs that waited at least MIN_WAIT_S (shorter
+waits are dominated by whole-second rounding).
 One warm-up job runs alone first, so the estimate has a measured duration to start from.
 """
 
@@ -33,7 +34,9 @@ def percent(value: float) -> str:
 def one_drain(ctx: Context, count: int, job_s: float) -> tuple[float, float, float]:
     """(makespan, sum of run times / cap, median relative error of the 202 estimates)."""
     from examgen.core.enqueue import enqueue
+    from examgen.core.submission import submit
     from examgen.services import jobview
+    from examgen.services import status as queue_status
 
     connection = ctx.fresh()
     pool = start_examgen_pool(bench_env(ctx.redis.url, MAX_CONCURRENT_JOBS=str(CAP)), ctx.logs, CAP)
@@ -47,8 +50,11 @@ def one_drain(ctx: Context, count: int, job_s: float) -> tuple[float, float, flo
         wait_until(lambda: status().total_processed == 1, 60, what="the warm-up job")
         estimates: dict[str, int] = {}
         for _ in range(count):
-            done = enqueue(connection, "bench.jobs.sleep", args=(job_s,), owner=OWNER, read_status=True)
-            estimates[done.job.id] = jobview.view(done.job, done.place, done.status)["estimated_wait_time"]
+            reading = queue_status.for_estimate(connection)  # as POST /generate: at most 1 s old
+            done = submit(connection, "bench.jobs.sleep", args=(job_s,), owner=OWNER, quota=10 * count)
+            estimates[done.job.id] = jobview.view(
+                done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s)
+            )["estimated_wait_time"]
         deadline_s = 60 + 4 * count * job_s / CAP
         wait_until(lambda: status().total_processed == count + 1, deadline_s, what="the drain")
     finally:

@@ -15,7 +15,9 @@ from rq.job import Job
 
 from examgen.core import keys, stats
 from examgen.core.enqueue import enqueue
+from examgen.core.submission import submit
 from examgen.services import jobview
+from examgen.services import status as queue_status
 from tests.support import examgen_env, start_pool, wait_until
 
 pytestmark = pytest.mark.procs
@@ -36,8 +38,11 @@ def test_the_202_estimate_is_within_25_percent_for_each_owner(redis: Redis, redi
         estimates: dict[str, tuple[str, int]] = {}
         for owner, count in (("alice", 50), ("bob", 5)):
             for _ in range(count):
-                done = enqueue(redis, "tests.testjobs.tracked", args=(JOB_S, owner), owner=owner, read_status=True)
-                view = jobview.view(done.job, done.place, done.status)
+                # As POST /generate answers it: the place from the submission's script, the rest
+                # from a status reading at most ESTIMATE_READING_MAX_AGE_S old.
+                reading = queue_status.for_estimate(redis)
+                done = submit(redis, "tests.testjobs.tracked", args=(JOB_S, owner), owner=owner, quota=1000)
+                view = jobview.view(done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s))
                 estimates[done.job.id] = (owner, view["estimated_wait_time"])
         wait_until(lambda: stats.read_status(redis, keys.queue, CAP).total_processed == 56, 180, what="the burst")
     finally:

@@ -15,7 +15,8 @@ from redis.connection import Connection
 
 from examgen.app import create_app
 from examgen.core import keys
-from examgen.services import tokens
+from examgen.core.settings import get_settings
+from examgen.services import callbacks, tokens
 from tests.test_api import assert_error, upload
 
 Client = TestClient  # type: ignore[type-arg]
@@ -103,3 +104,23 @@ def test_a_submission_is_one_round_trip(client: Client, redis: Redis, monkeypatc
     # Three round trips each before (token, quota, the MULTI); the few extra are readings and flushes.
     assert count <= sent[0] <= count + 4, sent[0]
     assert redis.llen(keys.queue) == count + 1
+
+
+def test_a_refused_submission_with_a_callback_leaves_no_delivery(
+    redis_url: str, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pending delivery is written by the submission's script, so only with its job."""
+    monkeypatch.setenv("EXAMGEN_CALLBACK_ALLOW", "127.0.0.1")
+    monkeypatch.setenv("EXAMGEN_MAX_QUEUED_PER_TOKEN", "1")
+    get_settings.cache_clear()
+    alice = tokens.create(redis, "alice")
+    callbacks.new_secret(redis, "alice")
+    with TestClient(app=create_app()) as client:
+        first = upload(client, alice, callback_url="http://127.0.0.1:9/hook")
+        assert first.status_code == 202, first.text
+        assert redis.zscore(keys.deliveries, first.json()["job_id"]) is not None
+        before = _stored(redis)
+        assert_error(upload(client, alice, callback_url="http://127.0.0.1:9/hook"), 429)
+        assert _stored(redis) == before
+        assert redis.zcard(keys.deliveries) == 1
+    get_settings.cache_clear()

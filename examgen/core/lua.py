@@ -120,7 +120,7 @@ return note_enqueued(k, minutes, wakeup_len, job_id, owner, at_front)
 )
 
 # KEYS: the ten of NOTE_ENQUEUED, then the job's upload, all jobs, the owner's jobs, the owner's
-#       open jobs, the tokens by digest, the owners' weights.
+#       open jobs, the tokens by digest, the owners' weights, when each running job started.
 # ARGV: history minutes, wakeup max length, job id, owner, the owner's quota, created (ms), forget
 #       listings before (ms), RQ's job key prefix, the submitting token's digest and the record the
 #       web process holds for it ('' and '': no token to check), the owner list prefix and suffix,
@@ -135,8 +135,8 @@ return note_enqueued(k, minutes, wakeup_len, job_id, owner, at_front)
 # revoked or changed since writes nothing, at the moment of the write. Two submissions can no
 # longer both pass a separate quota check at the same time.
 # Returns {queued, running, the job's index in its owner's list, the ring: {owner, virtual time,
-# weight, waiting} for each owner with waiting jobs}, {-1, open jobs} over quota, or {-2, 0} when
-# the token's record is no longer the one sent.
+# weight, waiting} for each owner with waiting jobs, now (ms), when each running job started (ms)},
+# {-1, open jobs} over quota, or {-2, 0} when the token's record is no longer the one sent.
 SUBMIT = (
     _PRELUDE
     + _FAIR
@@ -144,7 +144,7 @@ SUBMIT = (
     + _ENQUEUED_KEYS
     + """
 local upload_key, all_jobs_key, owner_jobs_key, open_key = KEYS[11], KEYS[12], KEYS[13], KEYS[14]
-local tokens_key, weights_key = KEYS[15], KEYS[16]
+local tokens_key, weights_key, started_key = KEYS[15], KEYS[16], KEYS[17]
 local minutes, wakeup_len, job_id, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local limit, created_ms, forget_before_ms, job_prefix = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
 local token_digest, token_record, list_prefix, list_suffix = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
@@ -196,7 +196,13 @@ for j = 1, #ring, 2 do
   rows[#rows + 1] = {ring[j], ring[j + 1], redis.call('HGET', weights_key, ring[j]) or '1',
                      redis.call('LLEN', list_prefix .. ring[j] .. list_suffix)}
 end
-return {levels[1], levels[2], redis.call('LLEN', owner_list_key) - 1, rows}
+-- The running jobs' ages move with every second: read here, exactly (at most the cap of them).
+local ms = now_ms()
+local started = {}
+for j, id in ipairs(redis.call('ZRANGEBYSCORE', leases_key, '(' .. ms, '+inf')) do
+  started[j] = redis.call('HGET', started_key, id) or tostring(ms)
+end
+return {levels[1], levels[2], redis.call('LLEN', owner_list_key) - 1, rows, ms, started}
 """
 )
 

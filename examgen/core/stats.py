@@ -93,6 +93,7 @@ def submission_keys_args(
         keys.owner_open(owner),
         keys.tokens_by_digest,
         keys.fair_weights,
+        keys.lease_started,
     ]
     ended = sorted(status.value for status in ENDED)
     args: list[Any] = [
@@ -135,6 +136,8 @@ class SubmitReply(NamedTuple):
     owner_index: int = -1
     ring: tuple[tuple[str, float, int, int], ...] = ()
     """Each owner with waiting jobs right after the push: name, virtual time, weight, waiting."""
+    running_elapsed_s: tuple[float, ...] = ()
+    """How long each running job has run, at the moment of the submission."""
     open_jobs: int = 0
 
 
@@ -145,7 +148,9 @@ def submitted_from(result: Any) -> SubmitReply:
     if first == -2:
         return SubmitReply("token", Levels(0, 0))
     ring = tuple((name.decode(), float(pass_), int(weight), int(waiting)) for name, pass_, weight, waiting in result[3])
-    return SubmitReply(None, Levels(first, int(result[1])), int(result[2]), ring)
+    now_ms = int(result[4])
+    elapsed = tuple(max(now_ms - int(started), 0) / 1000 for started in result[5])
+    return SubmitReply(None, Levels(first, int(result[1])), int(result[2]), ring, elapsed)
 
 
 def read_status_in(pipeline: Pipeline, queue_key: str) -> None:

@@ -46,6 +46,8 @@ class Submitted(NamedTuple):
     levels: Levels
     place: int
     """The job's place in the order the claim will follow (examgen.core.fair), read by the script."""
+    running_elapsed_s: tuple[float, ...]
+    """How long each running job had run when the job was written (for the wait estimate)."""
 
 
 class _Script(NamedTuple):
@@ -106,7 +108,8 @@ def _answer(script: _Script, reply: Any) -> Submitted:
         get_settings().queue.max_concurrent_jobs,
         owner=script.owner,
     )
-    return Submitted(script.job, found.levels, fair.place_at(found.ring, script.owner, found.owner_index))
+    place = fair.place_at(found.ring, script.owner, found.owner_index)
+    return Submitted(script.job, found.levels, place, found.running_elapsed_s)
 
 
 def submit(connection: Redis, func: str, **options: Any) -> Submitted:

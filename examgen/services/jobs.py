@@ -169,7 +169,7 @@ def _submit(
             raise over_quota(limit) from None
         raise
     # Its place in the order the claim follows was read in the same MULTI as the push.
-    return jobview.view(done.job, done.place, reading)
+    return jobview.view(done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s))
 
 
 async def submit_async(
@@ -192,7 +192,7 @@ async def submit_async(
         reading = await queue_status.for_estimate_async(aredis)
         try:
             done = await write_async(aredis, redis, MAKE_EXAM, **job)
-            return jobview.view(done.job, done.place, reading)
+            return jobview.view(done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s))
         except OverQuota:
             raise over_quota(get_settings().queue.max_queued_per_token) from None
         except TokenChanged:

@@ -77,7 +77,7 @@ def request(redis: Redis, caller: Caller, job: Job, question_id: str, kind: obje
         )
     except OverQuota:
         raise over_quota(settings.max_queued_per_token) from None
-    return jobview.view(done.job, done.place, reading)
+    return jobview.view(done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s))
 
 
 def regeneration(redis: Redis, caller: Caller, exam_job: Job, job_id: str) -> Job:

@@ -24,10 +24,10 @@ async def read_with_token(aredis: AsyncRedis, token_digest: str) -> tuple[stats.
 
 
 # A submission's 202 estimates its wait from a reading of the statistics at most this old, not one
-# taken inside its own transaction: what the estimate needs (the cap, live workers, how long a slot
-# takes per job, the running jobs' ages) moves slowly, while a status read in every submission
-# cost a quarter of the submission rate (make bench). The job's place, which moves with every
-# submission, is still exact (read by the submission's own script).
+# taken inside its own transaction: what the estimate needs from it (the cap, live workers, how
+# long a slot takes per job) moves slowly, while a status read in every submission cost a quarter
+# of the submission rate (make bench). What moves with every submission and every second, the
+# job's place and the running jobs' ages, the submission's own script reads (`at_submission`).
 ESTIMATE_READING_MAX_AGE_S = 1.0
 _readings: dict[tuple[object, ...], tuple[float, stats.QueueStatus]] = {}
 
@@ -53,6 +53,11 @@ def _recent(server: tuple[object, ...]) -> stats.QueueStatus | None:
 def _keep(server: tuple[object, ...], status: stats.QueueStatus) -> stats.QueueStatus:
     _readings[server] = (time.monotonic(), status)
     return status
+
+
+def at_submission(reading: stats.QueueStatus, running_elapsed_s: tuple[float, ...]) -> stats.QueueStatus:
+    """The reading with the running jobs as the submission's script found them."""
+    return replace(reading, processing=len(running_elapsed_s), running_elapsed_s=running_elapsed_s)
 
 
 def for_estimate(redis: Redis) -> stats.QueueStatus:

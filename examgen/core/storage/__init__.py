@@ -45,7 +45,7 @@ def check_name(job_id: str) -> str:
 class BlobStore(ABC):
     kind: str
     external: bool = True
-    """False only for the Redis store, whose write belongs inside the enqueue's MULTI."""
+    """False only for the Redis store, whose write belongs inside the submission's own script."""
 
     @abstractmethod
     def put(self, job_id: str, data: bytes) -> None: ...
