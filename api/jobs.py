@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.datastructures import UploadFile
+from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, Parameter
@@ -38,12 +38,11 @@ class JobController(Controller):
         responses={**errors(400, 401, 409, 413, 415, 422, 429, 503), **REUSED},
     )
     async def generate(
-        self,
-        request: Request[Any, Any, Any],
-        caller: NamedDependency[Caller],
-        redis: NamedDependency[Redis],
-        aredis: NamedDependency[AsyncRedis],
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], state: State
     ) -> Response[JobView]:
+        # The clients from the state, not as dependencies: see resolve_submitter_async.
+        redis: Redis = state.redis
+        aredis: AsyncRedis = state.aredis
         idempotency_key = check_key(one_header(request, "idempotency-key"))
         form = await request.form()
         upload = form.get("file")

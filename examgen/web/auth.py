@@ -6,6 +6,7 @@ from typing import Any
 
 import anyio
 from litestar import Request
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotAuthorizedException, PermissionDeniedException
 from redis import Redis
@@ -67,18 +68,19 @@ async def resolve_caller_async(
     return tokens.caller_from_record(raw, token_digest)
 
 
-async def resolve_submitter_async(
-    request: Request[Any, Any, Any], redis: NamedDependency[Redis], aredis: NamedDependency[AsyncRedis]
-) -> Caller:
+async def resolve_submitter_async(request: Request[Any, Any, Any], state: State) -> Caller:
     """The `caller` of POST /generate: a token this process has verified before is taken from
     memory, because the submission's own script checks its record against Redis as it writes the
-    job (examgen.services.tokens). That saves a round trip on every submission but the first."""
+    job (examgen.services.tokens). That saves a round trip on every submission but the first.
+
+    It takes the clients from the app state rather than as the `redis` and `aredis` dependencies:
+    Litestar resolves two dependencies of one level in a task group, a cost on every request."""
     token = bearer_token(request)
     if token is not None and not tokens.is_env_admin(token):
         recalled = tokens.recall(token)
         if recalled is not None:
             return recalled
-    return await resolve_caller_async(request, redis, aredis)
+    return await resolve_caller_async(request, state.redis, state.aredis)
 
 
 def require_admin(caller: Caller) -> Caller:
