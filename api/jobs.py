@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency, Provide
@@ -53,7 +54,8 @@ class JobController(Controller):
         options = parse_options(form)
         variants = parse_variants(form)
         reuse = parse_flag(form, "reuse")
-        callback = parse_callback(form)
+        # Checking a callback URL resolves its host: off the event loop, so slow DNS stalls only this request.
+        callback = await anyio.to_thread.run_sync(parse_callback, form) if "callback_url" in form else None
         name = clean_filename(upload.filename)
         answer = await submit_upload_async(
             redis, aredis, caller, data, name, options, variants, idempotency_key, reuse, callback

@@ -6,6 +6,8 @@ HTML for GET /queue/status reaches the API through the app state, examgen.web.fr
 
 from __future__ import annotations
 
+import contextlib
+
 from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import State
@@ -16,6 +18,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from redis.exceptions import RedisError
 
 from examgen import __version__
 from examgen.api.events import job_events
@@ -26,6 +29,7 @@ from examgen.api.metrics import metrics
 from examgen.api.queue_status import queue_status, reset_stats
 from examgen.api.review import ReviewController
 from examgen.core.connection import connect, connect_async
+from examgen.core.enqueue import queue_for
 from examgen.core.log import setup_logging
 from examgen.core.settings import get_settings
 from examgen.dashboard.fragments import STATUS_FRAGMENTS
@@ -53,6 +57,13 @@ def provide_async_redis(state: State) -> AsyncRedis:
 async def open_async_redis(app: Litestar) -> None:
     # Made on the server's own event loop: an asyncio client's connections belong to one loop.
     app.state.aredis = connect_async()
+
+
+def learn_redis_version(app: Litestar) -> None:
+    # RQ asks the server's version (INFO) once per client, at its first enqueue: asked here, the
+    # first submission does not block the event loop on it. Redis down at start is no error.
+    with contextlib.suppress(RedisError):
+        queue_for(app.state.redis).get_redis_server_version()
 
 
 async def close_async_redis(app: Litestar) -> None:
@@ -106,6 +117,6 @@ def create_app(redis: Redis | None = None) -> Litestar:
         # replace the root handler with its own plain-text format.
         logging_config=None,
         before_send=[request_counter.before_send],
-        on_startup=[open_async_redis, request_counter.start],
+        on_startup=[open_async_redis, learn_redis_version, request_counter.start],
         on_shutdown=[request_counter.stop, close_redis, close_async_redis],
     )

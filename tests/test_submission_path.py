@@ -3,6 +3,7 @@ writes the job, a token the web process remembers still refused once revoked, no
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,11 +13,15 @@ from litestar.testing import TestClient
 from redis import Redis
 from redis.asyncio.connection import Connection as AsyncConnection
 from redis.connection import Connection
+from rq.job import Job
 
 from examgen.app import create_app
-from examgen.core import keys
+from examgen.core import keys, slots
+from examgen.core.connection import connect, connect_async
 from examgen.core.settings import get_settings
+from examgen.core.submission import OverQuota, Submitted, submit, submit_async
 from examgen.services import callbacks, tokens
+from examgen.testing import RedisServer, ReplyDroppingProxy
 from tests.test_api import assert_error, upload
 
 Client = TestClient  # type: ignore[type-arg]
@@ -124,3 +129,61 @@ def test_a_refused_submission_with_a_callback_leaves_no_delivery(
         assert _stored(redis) == before
         assert redis.zcard(keys.deliveries) == 1
     get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("client_kind", ["sync", "asyncio"])
+def test_a_submission_resent_after_its_reply_was_lost_writes_one_job(
+    redis_url: str, redis: Redis, redis_server: RedisServer, client_kind: str
+) -> None:
+    """The web clients re-send a call once when its connection drops: the script ran, its reply was
+    lost. The job must be written once (one entry in RQ's list and in its owner's list)."""
+    proxy = ReplyDroppingProxy(redis_server.port)
+    url = f"redis://127.0.0.1:{proxy.port}/0"
+    options: dict[str, Any] = {"args": (0,), "owner": "alice", "quota": 1, "upload": b"%PDF-1.4"}
+
+    def forget_first() -> None:
+        # The first submission loaded the script and opened the connection; a quota of one then
+        # makes a second run of the script refuse its own job.
+        redis.delete(keys.queue, keys.owner_waiting("alice"), keys.owner_open("alice"))
+        proxy.drop_next_reply = True
+
+    try:
+        client = connect(url)  # one retry, as the web process's clients
+        if client_kind == "sync":
+            submit(client, "tests.testjobs.tracked", **options)
+            forget_first()
+            done = submit(client, "tests.testjobs.tracked", **options)
+        else:
+
+            async def twice() -> Submitted:
+                aclient = connect_async(url)
+                try:
+                    await submit_async(aclient, client, "tests.testjobs.tracked", **options)
+                    forget_first()
+                    return await submit_async(aclient, client, "tests.testjobs.tracked", **options)
+                finally:
+                    await aclient.aclose()
+
+            done = asyncio.run(twice())
+        assert proxy.drop_next_reply is False  # a reply was lost
+        assert redis.lrange(keys.queue, 0, -1) == [done.job.id.encode()]
+        assert redis.lrange(keys.owner_waiting("alice"), 0, -1) == [done.job.id.encode()]
+        assert done.place == 1
+    finally:
+        proxy.close()
+
+
+def test_a_job_marked_ended_while_still_held_counts_against_the_quota(redis: Redis) -> None:
+    """A status RQ wrote (its abandoned-job cleanup writes `failed`) does not end a job whose lease
+    is live or whose recovery is under way: it will run again, so it still holds the quota."""
+    first = submit(redis, "tests.testjobs.tracked", args=(0,), owner="alice", quota=1)
+    assert slots.claim(redis, keys.queue, 5, 60).job_id == first.job.id
+    redis.hset(Job.key_for(first.job.id), "status", "failed")
+    with pytest.raises(OverQuota):
+        submit(redis, "tests.testjobs.tracked", args=(0,), owner="alice", quota=1)
+    redis.zrem(keys.leases, first.job.id)
+    redis.zadd(keys.recovering, {first.job.id: 0})  # reaped, its recovery under way
+    with pytest.raises(OverQuota):
+        submit(redis, "tests.testjobs.tracked", args=(0,), owner="alice", quota=1)
+    redis.zrem(keys.recovering, first.job.id)  # ended for good: its place is free
+    assert submit(redis, "tests.testjobs.tracked", args=(0,), owner="alice", quota=1).place == 1

@@ -11,6 +11,7 @@ import time
 from typing import Any, NamedTuple
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job
 
@@ -64,7 +65,14 @@ def new_job(
 def wait_for_replica(connection: Redis, job_id: str) -> None:
     """With EXAMGEN_REPLICA_WAIT_MS: wait for a replica to confirm what was just written (logged if not)."""
     wait_ms = replica_wait_ms()
-    if wait_ms and int(connection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
+    if not wait_ms:
+        return
+    try:
+        confirmed = int(connection.execute_command("WAIT", 1, wait_ms)) >= 1  # type: ignore[no-untyped-call]
+    except RedisError as exc:  # the job is written: nothing after that may fail the answer
+        log.warning("job %s accepted; waiting for a replica failed (%s)", job_id, exc)
+        return
+    if not confirmed:
         log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", job_id, wait_ms)
 
 

@@ -120,15 +120,17 @@ return note_enqueued(k, minutes, wakeup_len, job_id, owner, at_front)
 )
 
 # KEYS: the ten of NOTE_ENQUEUED, then the job's upload, all jobs, the owner's jobs, the owner's
-#       open jobs, the tokens by digest, the owners' weights, when each running job started.
+#       open jobs, the tokens by digest, the owners' weights, when each running job started, the
+#       job's RQ hash, the jobs being recovered.
 # ARGV: history minutes, wakeup max length, job id, owner, the owner's quota, created (ms), forget
 #       listings before (ms), RQ's job key prefix, the submitting token's digest and the record the
 #       web process holds for it ('' and '': no token to check), the owner list prefix and suffix,
 #       the upload's lifetime (s; 0: no upload) and bytes, the number of ended statuses and each,
 #       then RQ's own enqueue commands, each as its argument count and arguments.
 # A whole submission in one script, with no MULTI around it: the token check, the quota check, then
-# the upload, RQ's commands (captured from RQ's own enqueue, run here unchanged), the indexes and
-# the bookkeeping. Nothing is written unless both checks pass, and as one command it is sent as
+# the upload, RQ's commands (captured from RQ's own enqueue, run here unchanged: they write the
+# job's hash, `rq:queues` and RQ's list, and a callback's pending delivery), the indexes and the
+# bookkeeping. Nothing is written unless both checks pass, and as one command it is sent as
 # EVALSHA: a script missing after a restart fails before anything ran (inside a MULTI it would
 # fail after the commands before it). The token is checked against the stored record itself, so
 # a web process may skip its own lookup for a token it has seen (examgen.services.tokens): a token
@@ -144,7 +146,8 @@ SUBMIT = (
     + _ENQUEUED_KEYS
     + """
 local upload_key, all_jobs_key, owner_jobs_key, open_key = KEYS[11], KEYS[12], KEYS[13], KEYS[14]
-local tokens_key, weights_key, started_key = KEYS[15], KEYS[16], KEYS[17]
+local tokens_key, weights_key, started_key, job_key = KEYS[15], KEYS[16], KEYS[17], KEYS[18]
+local recovering_key = KEYS[19]
 local minutes, wakeup_len, job_id, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local limit, created_ms, forget_before_ms, job_prefix = tonumber(ARGV[5]), ARGV[6], ARGV[7], ARGV[8]
 local token_digest, token_record, list_prefix, list_suffix = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
@@ -155,16 +158,44 @@ for i = 16, 15 + ended_count do
   ended[ARGV[i]] = true
 end
 local first_command = 16 + ended_count
+
+-- {queued, running, the job's index in its owner's list, the ring, now, the running jobs' starts}.
+local function answer(queued, running, index)
+  -- With the ring as it stands now, the index gives the job's place in the order the claim
+  -- follows (fair.ahead).
+  local ring, rows = redis.call('ZRANGE', ring_key, 0, -1, 'WITHSCORES'), {}
+  for j = 1, #ring, 2 do
+    rows[#rows + 1] = {ring[j], ring[j + 1], redis.call('HGET', weights_key, ring[j]) or '1',
+                       redis.call('LLEN', list_prefix .. ring[j] .. list_suffix)}
+  end
+  -- The running jobs' ages move with every second: read here, exactly (at most the cap of them).
+  local ms = now_ms()
+  local started = {}
+  for j, id in ipairs(redis.call('ZRANGEBYSCORE', leases_key, '(' .. ms, '+inf')) do
+    started[j] = redis.call('HGET', started_key, id) or tostring(ms)
+  end
+  return {queued, running, index, rows, ms, started}
+end
+
+-- A re-sent call whose first reply was lost (the web clients retry once): every submission has a
+-- new job id, so its hash already there means this script wrote it. Answer, write nothing again.
+if redis.call('EXISTS', job_key) == 1 then
+  local now = now_ms()
+  return answer(redis.call('LLEN', queue_key), redis.call('ZCOUNT', leases_key, '(' .. now, '+inf'),
+                redis.call('LPOS', owner_list_key, job_id) or -1)
+end
 if token_digest ~= '' and redis.call('HGET', tokens_key, token_digest) ~= token_record then
   return {-2, 0}
 end
 -- The open set holds every unfinished job (and maybe ended ones not yet pruned): a size under the
--- limit proves the quota holds; only an owner at its limit pays for reading each job's status.
+-- limit proves the quota holds; only an owner at its limit pays for reading each job's status. A
+-- job whose lease is live or whose recovery is under way is not ended, whatever its status says.
 local open = redis.call('SCARD', open_key)
 if open >= limit then
   for _, id in ipairs(redis.call('SMEMBERS', open_key)) do
     local status = redis.call('HGET', job_prefix .. id, 'status')
-    if not status or ended[status] then
+    local held = redis.call('ZSCORE', leases_key, id) or redis.call('ZSCORE', recovering_key, id)
+    if not status or (ended[status] and not held) then
       redis.call('SREM', open_key, id)
       open = open - 1
     end
@@ -189,20 +220,8 @@ redis.call('ZADD', owner_jobs_key, created_ms, job_id)
 redis.call('ZREMRANGEBYSCORE', owner_jobs_key, '-inf', forget_before_ms)
 redis.call('SADD', open_key, job_id)
 local levels = note_enqueued(k, minutes, wakeup_len, job_id, owner, false)
--- Pushed at the tail of its owner's list, its index there needs no scan (LPOS is O(list)); with
--- the ring as it stands now it gives the job's place in the order the claim follows (fair.ahead).
-local ring, rows = redis.call('ZRANGE', ring_key, 0, -1, 'WITHSCORES'), {}
-for j = 1, #ring, 2 do
-  rows[#rows + 1] = {ring[j], ring[j + 1], redis.call('HGET', weights_key, ring[j]) or '1',
-                     redis.call('LLEN', list_prefix .. ring[j] .. list_suffix)}
-end
--- The running jobs' ages move with every second: read here, exactly (at most the cap of them).
-local ms = now_ms()
-local started = {}
-for j, id in ipairs(redis.call('ZRANGEBYSCORE', leases_key, '(' .. ms, '+inf')) do
-  started[j] = redis.call('HGET', started_key, id) or tostring(ms)
-end
-return {levels[1], levels[2], redis.call('LLEN', owner_list_key) - 1, rows, ms, started}
+-- Pushed at the tail of its owner's list: its index there needs no scan (LPOS is O(list)).
+return answer(levels[1], levels[2], redis.call('LLEN', owner_list_key) - 1)
 """
 )
 

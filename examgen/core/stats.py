@@ -94,6 +94,8 @@ def submission_keys_args(
         keys.tokens_by_digest,
         keys.fair_weights,
         keys.lease_started,
+        Job.key_for(job_id),
+        keys.recovering,
     ]
     ended = sorted(status.value for status in ENDED)
     args: list[Any] = [
@@ -148,6 +150,7 @@ def submitted_from(result: Any) -> SubmitReply:
     if first == -2:
         return SubmitReply("token", Levels(0, 0))
     ring = tuple((name.decode(), float(pass_), int(weight), int(waiting)) for name, pass_, weight, waiting in result[3])
+    # -1: a re-sent call found the job written and already claimed (no longer in its owner's list).
     now_ms = int(result[4])
     elapsed = tuple(max(now_ms - int(started), 0) / 1000 for started in result[5])
     return SubmitReply(None, Levels(first, int(result[1])), int(result[2]), ring, elapsed)

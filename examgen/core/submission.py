@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from redis.exceptions import RedisError
 from rq.job import Job
 
 from examgen.core import deliveries, fair, stats
@@ -44,8 +45,9 @@ class TokenChanged(Exception):
 class Submitted(NamedTuple):
     job: Job
     levels: Levels
-    place: int
-    """The job's place in the order the claim will follow (examgen.core.fair), read by the script."""
+    place: int | None
+    """The job's place in the order the claim will follow (examgen.core.fair), read by the script;
+    None when a re-sent call found the job already claimed."""
     running_elapsed_s: tuple[float, ...]
     """How long each running job had run when the job was written (for the wait estimate)."""
 
@@ -78,6 +80,10 @@ def _prepare(
         if "callback" in job.meta:
             # The delivery exists as soon as the job does, or neither does.
             deliveries.note_pending_in(recorder, job.id, created_ms)
+        # Only plain commands can be replayed (their options only say how to parse replies): an
+        # RQ that watched keys or queued a script in the pipeline would need its replies.
+        if recorder.watching or recorder.scripts:
+            raise RuntimeError("RQ's enqueue used a WATCH or a script: examgen cannot replay it")
         commands = [command for command, _options in recorder.command_stack]
     script_keys, script_args = stats.submission_keys_args(
         queue.key,
@@ -108,7 +114,7 @@ def _answer(script: _Script, reply: Any) -> Submitted:
         get_settings().queue.max_concurrent_jobs,
         owner=script.owner,
     )
-    place = fair.place_at(found.ring, script.owner, found.owner_index)
+    place = fair.place_at(found.ring, script.owner, found.owner_index) if found.owner_index >= 0 else None
     return Submitted(script.job, found.levels, place, found.running_elapsed_s)
 
 
@@ -128,6 +134,11 @@ async def submit_async(aconnection: AsyncRedis, connection: Redis, func: str, **
     script = _prepare(connection, func, **options)
     found = _answer(script, await stats.submit_async(aconnection, script.keys, script.args))
     wait_ms = replica_wait_ms()
-    if wait_ms and int(await aconnection.execute_command("WAIT", 1, wait_ms)) < 1:  # type: ignore[no-untyped-call]
+    try:
+        confirmed = not wait_ms or int(await aconnection.execute_command("WAIT", 1, wait_ms)) >= 1  # type: ignore[no-untyped-call]
+    except RedisError as exc:  # the job is written: nothing after that may fail the answer
+        log.warning("job %s accepted; waiting for a replica failed (%s)", script.job.id, exc)
+        return found
+    if not confirmed:
         log.warning("job %s accepted before any replica confirmed it (none answered in %d ms)", script.job.id, wait_ms)
     return found

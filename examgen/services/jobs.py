@@ -162,13 +162,15 @@ def _submit(
             ) from None
     try:
         done = write(redis, MAKE_EXAM, **_job(caller, data, filename, options, variants, meta, store, job_id))
-    except BaseException as exc:
+    except (OverQuota, TokenChanged) as exc:
+        # Refused: nothing of the job was written. (After any other error the job may have been
+        # written, its reply lost: the upload stays, and the sweeper deletes it if no job has it.)
         if store.external:
             storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
         if isinstance(exc, OverQuota):
             raise over_quota(limit) from None
         raise
-    # Its place in the order the claim follows was read in the same MULTI as the push.
+    # Its place in the order the claim follows was read by the same script that wrote the job.
     return jobview.view(done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s))
 
 
@@ -196,7 +198,11 @@ async def submit_async(
         except OverQuota:
             raise over_quota(get_settings().queue.max_queued_per_token) from None
         except TokenChanged:
-            pass
+            # Read the token again before the second try (not with the stale record a third time).
+            confirmed = await anyio.to_thread.run_sync(tokens.confirm, redis, caller)
+            if confirmed is None:
+                raise tokens.unknown_token() from None
+            caller = confirmed
     return await anyio.to_thread.run_sync(submit, redis, caller, data, filename, options, variants, meta)
 
 

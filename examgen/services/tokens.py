@@ -17,6 +17,7 @@ import hmac
 import json
 import re
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class TokenError(ValueError):
 # Records of tokens this process has verified, newest last; a bounded number (LRU).
 RECALLED_TOKENS = 1024
 _recalled: OrderedDict[str, str] = OrderedDict()
+# The event loop and the worker threads (`confirm`) both change it.
+_recalled_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -79,22 +82,25 @@ def unknown_token() -> NotAuthorizedException:
 
 
 def remember(token_digest: str, record: str) -> None:
-    _recalled[token_digest] = record
-    _recalled.move_to_end(token_digest)
-    while len(_recalled) > RECALLED_TOKENS:
-        _recalled.popitem(last=False)
+    with _recalled_lock:
+        _recalled.pop(token_digest, None)
+        _recalled[token_digest] = record
+        while len(_recalled) > RECALLED_TOKENS:
+            _recalled.popitem(last=False)
 
 
 def recall(token: str) -> Caller | None:
     """The caller of a token this process verified before, from memory: only for a submission,
     whose script checks the record again (see the module's docstring)."""
     token_digest = digest(token)
-    record = _recalled.get(token_digest)
+    with _recalled_lock:
+        record = _recalled.get(token_digest)
     return None if record is None else caller_from_record(record, token_digest)
 
 
 def forget(token_digest: str) -> None:
-    _recalled.pop(token_digest, None)
+    with _recalled_lock:
+        _recalled.pop(token_digest, None)
 
 
 def confirm(connection: Redis, caller: Caller) -> Caller | None:
