@@ -15,6 +15,8 @@ import anyio
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
@@ -162,9 +164,11 @@ def _submit(
             ) from None
     try:
         done = write(redis, MAKE_EXAM, **_job(caller, data, filename, options, variants, meta, store, job_id))
-    except (OverQuota, TokenChanged) as exc:
-        # Refused: nothing of the job was written. (After any other error the job may have been
-        # written, its reply lost: the upload stays, and the sweeper deletes it if no job has it.)
+    except (RedisConnectionError, RedisTimeoutError):
+        # The script may have run and its reply been lost: the upload stays (the sweeper deletes
+        # it if no job has it). Any other error, a refusal included, wrote no job that reads it.
+        raise
+    except BaseException as exc:
         if store.external:
             storage.discard(redis, job_id)  # no job will read it; if this fails too, the sweeper will
         if isinstance(exc, OverQuota):
