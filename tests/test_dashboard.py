@@ -181,3 +181,20 @@ def test_htmx_is_served_from_static_and_pages_name_no_other_host(client: Client)
     assert '<script src="/static/htmx.min.js"' in page.text
     assert 'hx-get="/queue/status" hx-trigger="every 2s"' in page.text
     assert 'name="viewport"' in page.text and 'lang="en"' in page.text
+
+
+def test_the_owners_table_shows_each_owners_waiting_and_running_jobs(client: Client, alice: str, redis: Redis) -> None:
+    from examgen.core import keys, slots
+
+    bob = tokens.create(redis, "bob")
+    for _ in range(3):
+        upload(client, alice)
+    upload(client, bob)
+    assert slots.claim(redis, keys.queue, 5, 60).job_id is not None  # alice's turn first
+    fragment = client.get("/queue/status", headers=HX).text
+    row = (
+        r'<tr data-owner="(\w+)"><td>\w+</td><td data-owner-stat="waiting">(\d+)</td>'
+        r'<td data-owner-stat="running">(\d+)</td>'
+    )
+    rows = {owner: (waiting, running) for owner, waiting, running in re.findall(row, fragment)}
+    assert rows == {"alice": ("2", "1"), "bob": ("1", "0")}, fragment
