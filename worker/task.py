@@ -101,7 +101,7 @@ def regenerate_question(request: dict[str, Any]) -> dict[str, Any]:
             pages, latest, question_id, kind=request.get("type"), attempt=int(request.get("attempt") or 0)
         )
         record = revisions.replace_question(
-            connection, parent, Caller(str(request["author"]), False), question_id, question
+            connection, parent, Caller(str(request["author"]), False), question_id, question, by_job=job.id
         )
     except (NoNewQuestion, PdfProblem, ValueError) as problem:
         raise _fail(job, str(problem)) from None

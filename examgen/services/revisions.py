@@ -18,7 +18,7 @@ import json
 import time
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from litestar.exceptions import HTTPException, NotFoundException
 from redis import Redis, WatchError
@@ -208,10 +208,11 @@ def reordered(exam: dict[str, Any], order: object) -> dict[str, Any]:
 Change = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def _commit(redis: Redis, job: Job, caller: Caller, change: str, make: Change) -> Record:
+def _commit(redis: Redis, job: Job, caller: Caller, change: str, make: Change, by_job: str | None = None) -> Record:
     """Apply `make` to the latest revision and append the result as the next one, atomically
     (WATCH on the list: a concurrent save makes this one re-read and re-apply). A change that
-    changes nothing makes no revision and answers the latest."""
+    changes nothing makes no revision and answers the latest. `by_job`: the job making the change,
+    which makes it at most once (a job run again after its worker died answers its first revision)."""
     generated = generated_exam(redis, job)
     name = keys.revisions(job.id)
     for _ in range(_ATTEMPTS):
@@ -219,6 +220,10 @@ def _commit(redis: Redis, job: Job, caller: Caller, change: str, make: Change) -
             try:
                 pipe.watch(name)  # type: ignore[no-untyped-call]
                 count = int(pipe.llen(name))
+                if by_job is not None:
+                    done = [r for r in map(json.loads, pipe.lrange(name, 0, -1)) if r.get("by_job") == by_job]
+                    if done:
+                        return cast(Record, done[0])
                 raw = pipe.lindex(name, -1) if count else None
                 latest: Record = json.loads(raw) if raw is not None else _first(job, generated)
                 new = make(copy.deepcopy(latest["exam"]))
@@ -230,6 +235,8 @@ def _commit(redis: Redis, job: Job, caller: Caller, change: str, make: Change) -
                 if remaining_ms == -2:
                     raise NotFoundException("The exam has expired and is no longer stored.")
                 record = {"revision": count + 1, "author": caller.name, "created_at": _now(), "change": change}
+                if by_job is not None:
+                    record["by_job"] = by_job
                 record["exam"] = new
                 pipe.multi()
                 pipe.rpush(name, json.dumps(record, ensure_ascii=False))
@@ -263,7 +270,9 @@ def reorder(redis: Redis, job: Job, caller: Caller, order: object) -> Record:
     return _commit(redis, job, caller, "order", lambda exam: reordered(exam, order))
 
 
-def replace_question(redis: Redis, job: Job, caller: Caller, question_id: str, question: dict[str, Any]) -> Record:
+def replace_question(
+    redis: Redis, job: Job, caller: Caller, question_id: str, question: dict[str, Any], by_job: str | None = None
+) -> Record:
     """A new revision with `question` in place of `question_id`, at its position, under its id: the
     end of a regeneration. Applied to the latest revision when it ends, whatever changed meanwhile;
     404 when the question was removed, 409 when an edit meanwhile gave another question its sentence."""
@@ -276,4 +285,4 @@ def replace_question(redis: Redis, job: Job, caller: Caller, question_id: str, q
         exam["questions"][number] = {**question, "id": question_id}
         return exam
 
-    return _commit(redis, job, caller, f"regenerated {question_id[:MAX_ID_CHARS]}", make)
+    return _commit(redis, job, caller, f"regenerated {question_id[:MAX_ID_CHARS]}", make, by_job)
