@@ -117,3 +117,12 @@ def _read(redis: Redis, job_id: str) -> list[object]:
     with redis.pipeline(transaction=False) as pipe:
         deliveries.read_in(pipe, job_id)
         return pipe.execute()  # type: ignore[no-any-return]
+
+
+def test_a_job_still_leased_has_not_ended_whatever_its_status(redis: Redis) -> None:
+    job = submitted(redis)
+    assert slots.claim(redis, keys.queue, 1, 60).job_id == job.id
+    end(redis, job, JobStatus.FAILED)  # as RQ's registry cleanup may, while its lease is live
+    redis.zadd(keys.deliveries, {job.id: 0})
+    assert deliveries.claim(redis, 30) is None
+    assert float(redis.zscore(keys.deliveries, job.id) or 0) > 0  # looked at again later

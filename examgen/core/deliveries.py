@@ -71,7 +71,7 @@ class Claimed:
 def claim(connection: Redis, claim_s: int) -> Claimed | None:
     """A delivery whose job ended, held for `claim_s` by this caller alone; None if none is due."""
     got = _claim(
-        keys=[keys.deliveries, keys.delivery_fence],
+        keys=[keys.deliveries, keys.delivery_fence, keys.leases, keys.recovering],
         args=[
             Job.redis_job_namespace_prefix,
             keys.delivery_prefix,

@@ -31,17 +31,21 @@ return 1
 """
 )
 
-# KEYS: deliveries, fence counter.
+# KEYS: deliveries, fence counter, slot leases, jobs being recovered.
 # ARGV: RQ's job hash prefix, delivery hash prefix, attempts list suffix, claim ms, recheck ms,
 #       most entries looked at, the claimer's nonce.
 # Looks at due deliveries, oldest first: one whose job is gone (expired, deleted, or refused over
 # quota after the submission's MULTI wrote it) is dropped; one whose job has not ended is looked at
 # again in `recheck ms` (the periodic check that catches an end nobody reported); the first whose
 # job ended is claimed: {job id, token, tries so far}. False when none is.
+# A job still leased or being recovered has not ended, whatever its status says: RQ's registry
+# cleanup marks a job whose lease expired `failed` while examgen's recovery will requeue it, and
+# sending that "failed" would spend the delivery on an end that never was; the re-run's real end
+# is reported by its release (DUE) or found by the periodic check.
 CLAIM = (
     _PRELUDE
     + """
-local due_key, fence_key = KEYS[1], KEYS[2]
+local due_key, fence_key, leases_key, recovering_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local job_prefix, delivery_prefix, attempts_suffix = ARGV[1], ARGV[2], ARGV[3]
 local claim_ms, recheck_ms, scan = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local nonce = ARGV[7]
@@ -53,7 +57,8 @@ for _, job_id in ipairs(redis.call('ZRANGEBYSCORE', due_key, '-inf', ms, 'LIMIT'
   if not status then
     redis.call('ZREM', due_key, job_id)
     redis.call('DEL', delivery_key, delivery_key .. attempts_suffix)
-  elseif ended[status] then
+  elseif ended[status] and not redis.call('ZSCORE', leases_key, job_id)
+      and not redis.call('ZSCORE', recovering_key, job_id) then
     local token = redis.call('INCR', fence_key) .. ':' .. nonce
     redis.call('ZADD', due_key, ms + claim_ms, job_id)
     redis.call('HSET', delivery_key, 'claim', token)
