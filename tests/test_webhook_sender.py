@@ -4,7 +4,9 @@ receivers on 127.0.0.1: the end it sends, its total deadline, the errors it reco
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -53,11 +55,58 @@ class Receiver:
         self.server.server_close()
 
 
+class Trickler:
+    """A raw socket server that reads a request, then sends its answer's status line one byte
+    every 0.3 s: each read comes within httpx's 1 s read timeout, so only a total deadline ends
+    the attempt. After TRICKLE_S it answers the rest at once (200), so a sender without a total
+    deadline reports a delivery instead of hanging the test."""
+
+    TRICKLE_S = 12
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/hook"
+        self.accepted = 0
+        self.dropped = threading.Event()  # the sender closed the connection mid-answer
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            status = b"HTTP/1.1 200 OK\r\n"
+            padding = b"X-Slow: " + b"a" * 1000
+            started = time.monotonic()
+            try:
+                for byte in status + padding:
+                    if time.monotonic() - started > self.TRICKLE_S:
+                        break
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.3)
+                conn.sendall(b"\r\nContent-Length: 0\r\n\r\n")
+                conn.settimeout(self.TRICKLE_S)
+                if conn.recv(1) == b"":
+                    self.dropped.set()
+            except OSError:
+                self.dropped.set()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 @pytest.fixture
 def sender_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Small settings: a 1 s timeout per phase, so an attempt's whole deadline is a few seconds.
     for name, value in {
-        "EXAMGEN_CALLBACK_ALLOW": "127.0.0.1,hooks.examgen-test.invalid",
+        "EXAMGEN_CALLBACK_ALLOW": "127.0.0.1,hooks.examgen-test.invalid," + "a" * 64 + ".invalid",
         "EXAMGEN_CALLBACK_TIMEOUT_S": "1",
         "EXAMGEN_CALLBACK_ATTEMPTS": "3",
         "EXAMGEN_CALLBACK_BACKOFF_S": "1",
@@ -119,3 +168,28 @@ def test_a_failed_status_set_during_recovery_is_not_sent_and_the_rerun_end_is(re
     assert claimed is not None and claimed.job_id == job.id and claimed.tries == 0
     assert webhooks.deliver(redis, claimed) == deliveries.DELIVERED
     assert [body["status"] for body in receiver.bodies] == ["finished"]
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_attempts_deadline(redis: Redis, sender_env: None) -> None:
+    trickler = Trickler()
+    try:
+        claimed = ended(redis, trickler.url)
+        assert webhooks.deliver(redis, claimed) == deliveries.PENDING
+        state = shown(redis, claimed.job_id)
+        [attempt] = state.attempts
+        assert attempt["status_code"] is None and "deadline" in attempt["error"]
+        assert state.state == deliveries.PENDING and state.next_ms is not None
+        assert redis.hget(keys.delivery(claimed.job_id), "tries") == b"1"
+        assert trickler.accepted == 1 and trickler.dropped.wait(10)  # the connection is closed, not left
+    finally:
+        trickler.close()
+
+
+def test_a_host_that_does_not_resolve_now_is_retried_not_refused(redis: Redis, sender_env: None) -> None:
+    claimed = ended(redis, "http://hooks.examgen-test.invalid/hook")  # allowed by name; no DNS answer
+    assert webhooks.deliver(redis, claimed) == deliveries.PENDING
+    state = shown(redis, claimed.job_id)
+    [attempt] = state.attempts
+    assert attempt["status_code"] is None and "does not resolve now" in attempt["error"]
+    assert state.state == deliveries.PENDING and state.next_ms is not None
+    assert redis.hget(keys.delivery(claimed.job_id), "tries") == b"1"

@@ -58,8 +58,8 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
-    """One attempt of a claimed delivery; the state it left (pending, delivered or failed)."""
+def _send(connection: Redis, claimed: deliveries.Claimed) -> webhook_http.Outcome:
+    """The POST of one attempt, or why there was none."""
     settings = get_settings().callback
     try:
         job = Job.fetch(claimed.job_id, connection=connection)
@@ -68,20 +68,25 @@ def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
     url = str(((job.meta or {}).get("callback") or {}).get("url") or "") if job else ""
     secret = connection.hget(keys.callback_secrets, str(job.meta.get("owner"))) if job else None
     if job is None or not url:
-        outcome = webhook_http.Outcome(None, "the job is gone", refused=True)
-    elif secret is None:
+        return webhook_http.Outcome(None, "the job is gone", refused=True)
+    if secret is None:
         owner = job.meta.get("owner")
-        outcome = webhook_http.Outcome(None, f"no signing secret: run `examgen token secret {owner}`", refused=True)
-    else:
-        body = json.dumps(jobview.views(connection, [job])[0]).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": _user_agent(),
-            "X-Examgen-Event": EVENT,
-            "X-Examgen-Delivery": deliveries.delivery_id(job.id),
-            callbacks.SIGNATURE_HEADER: callbacks.signature(as_text(secret), body),
-        }
-        outcome = webhook_http.post(url, body, headers, settings.timeout_s)
+        return webhook_http.Outcome(None, f"no signing secret: run `examgen token secret {owner}`", refused=True)
+    body = json.dumps(jobview.views(connection, [job])[0]).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": _user_agent(),
+        "X-Examgen-Event": EVENT,
+        "X-Examgen-Delivery": deliveries.delivery_id(job.id),
+        callbacks.SIGNATURE_HEADER: callbacks.signature(as_text(secret), body),
+    }
+    return webhook_http.post(url, body, headers, settings.timeout_s, settings.attempt_s)
+
+
+def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
+    """One attempt of a claimed delivery; the state it left (pending, delivered or failed)."""
+    settings = get_settings().callback
+    outcome = _send(connection, claimed)
     tries = claimed.tries + 1
     attempt = {
         "attempt": tries,

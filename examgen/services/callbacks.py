@@ -85,6 +85,17 @@ def checked_addresses(url: str) -> list[str]:
     The sender connects only to these: a host whose DNS answer changes between the check and the
     connection (DNS rebinding) cannot steer a delivery to an address that was never checked.
     """
+    host, port, by_host = admitted(url)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise _refuse("its host does not resolve.") from None
+    return checked(infos, by_host)
+
+
+def admitted(url: str) -> tuple[str, int, bool]:
+    """The host and port an allowed callback URL names, and whether its host is listed by name
+    or address itself (which admits a private address); otherwise 422 saying why. No DNS."""
     if len(url) > MAX_URL or any(ord(c) < 33 or ord(c) == 127 for c in url):
         raise _refuse("it is too long or holds spaces or control characters.")
     parts = urlsplit(url)
@@ -98,14 +109,14 @@ def checked_addresses(url: str) -> list[str]:
         raise _refuse("the port is not a number from 0 to 65535.") from None
     if not host:
         raise _refuse("the URL names no host.")
-    by_host = host in _allow_list()
     if not listed(url):
         raise _refuse("its host is not in EXAMGEN_CALLBACK_ALLOW.")
-    try:
-        infos = socket.getaddrinfo(host, port or _default_port(parts.scheme), type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise _refuse("its host does not resolve.") from None
-    # Every address, not the first: the sender may connect to any of them.
+    return host, port or _default_port(parts.scheme), host in _allow_list()
+
+
+def checked(infos: list[Any], by_host: bool) -> list[str]:
+    """The addresses of getaddrinfo's answer for an admitted host; 422 when one is not public and
+    the host is not listed itself. Every address, not the first: the sender may use any of them."""
     if not by_host and not all(_public(str(info[4][0])) for info in infos):
         raise _refuse("its host resolves to a private, loopback or link-local address.")
     return [str(info[4][0]) for info in infos]
