@@ -193,3 +193,29 @@ def test_a_host_that_does_not_resolve_now_is_retried_not_refused(redis: Redis, s
     assert attempt["status_code"] is None and "does not resolve now" in attempt["error"]
     assert state.state == deliveries.PENDING and state.next_ms is not None
     assert redis.hget(keys.delivery(claimed.job_id), "tries") == b"1"
+
+
+def test_a_job_whose_view_cannot_be_built_is_counted_retried_and_given_up(redis: Redis, receiver: Receiver) -> None:
+    job = submitted(redis, receiver.url)
+    job.meta["progress"] = "half"  # a meta the view cannot read: int("half")
+    job.save_meta()
+    job.set_status(JobStatus.FAILED)
+    deliveries.make_due(redis, job.id)
+    states = []
+    for _ in range(get_settings().callback.attempts):
+        redis.zadd(keys.deliveries, {job.id: 0})  # due now, whatever its backoff
+        claimed = deliveries.claim(redis, 30)
+        assert claimed is not None
+        states.append(webhooks.deliver(redis, claimed))
+    assert states == [deliveries.PENDING, deliveries.PENDING, deliveries.FAILED]
+    state = shown(redis, job.id)
+    assert [a["error"] for a in state.attempts] == ["internal error (ValueError)"] * 3
+    assert redis.zscore(keys.deliveries, job.id) is None and receiver.bodies == []
+
+
+def test_a_host_idna_cannot_encode_is_counted_as_a_failed_attempt(redis: Redis, sender_env: None) -> None:
+    host = "a" * 64 + ".invalid"  # a label over 63 characters: getaddrinfo raises UnicodeError
+    claimed = ended(redis, f"http://{host}/hook")
+    assert webhooks.deliver(redis, claimed) == deliveries.PENDING
+    [attempt] = shown(redis, claimed.job_id).attempts
+    assert attempt["error"] == "internal error (UnicodeError)"

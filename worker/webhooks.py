@@ -86,7 +86,17 @@ def _send(connection: Redis, claimed: deliveries.Claimed) -> webhook_http.Outcom
 def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
     """One attempt of a claimed delivery; the state it left (pending, delivered or failed)."""
     settings = get_settings().callback
-    outcome = _send(connection, claimed)
+    try:
+        outcome = _send(connection, claimed)
+    except RedisError:
+        raise  # nothing can be recorded either: the claim runs out and the delivery is due again
+    except Exception as exc:
+        # A surprise (a URL httpx will not take, a host IDNA cannot encode, a job whose view
+        # cannot be built) is a failed attempt like any other: counted, retried, given up at the
+        # limit. Left to the claim's expiry it would be re-claimed forever, its tries never
+        # counted. Its type only: a message may quote the body or the URL's query.
+        log.exception("callback of job %s: attempt %d failed unexpectedly", claimed.job_id, claimed.tries + 1)
+        outcome = webhook_http.Outcome(None, f"internal error ({type(exc).__name__})")
     tries = claimed.tries + 1
     attempt = {
         "attempt": tries,
@@ -120,13 +130,14 @@ def _loop(connection: Redis, stop: threading.Event) -> None:
             log.error("webhook sender: Redis unreachable (%s)", exc)
             stop.wait(5)
         except Exception:
-            # One delivery's surprise must not stop the sender: its claim runs out, it is sent again.
+            # A surprise outside an attempt (deliver records those) must not stop the sender: the
+            # claim, if one was taken, runs out and the delivery is due again.
             log.exception("webhook sender: unexpected error")
             stop.wait(POLL_S)
 
 
 def serve(threads: int = THREADS) -> int:
-    """Run until SIGTERM; a delivery under way finishes (its timeouts bound it) before the exit."""
+    """Run until SIGTERM; a delivery under way finishes (its deadline bounds it) before the exit."""
     stop = threading.Event()
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
