@@ -23,6 +23,7 @@ from examgen.services import callbacks
 from examgen.worker import webhooks
 from examgen.worker.examworker import ExamWorker
 from examgen.worker.recovery import requeue_front
+from tests.support import wait_until
 
 # Runs HTTP receivers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
@@ -219,3 +220,20 @@ def test_a_host_idna_cannot_encode_is_counted_as_a_failed_attempt(redis: Redis, 
     assert webhooks.deliver(redis, claimed) == deliveries.PENDING
     [attempt] = shown(redis, claimed.job_id).attempts
     assert attempt["error"] == "internal error (UnicodeError)"
+
+
+def test_a_sender_thread_stuck_on_a_trickling_receiver_holds_back_no_other(redis: Redis, receiver: Receiver) -> None:
+    trickler = Trickler()
+    try:
+        stuck = ended(redis, trickler.url)
+        results: list[str] = []
+        thread = threading.Thread(target=lambda: results.append(webhooks.deliver(redis, stuck)), daemon=True)
+        thread.start()
+        wait_until(lambda: trickler.accepted, 10, what="the stuck attempt to connect")
+        other = ended(redis, receiver.url)
+        assert webhooks.deliver(redis, other) == deliveries.DELIVERED
+        assert results == [] and thread.is_alive()  # delivered while the other was still stuck
+        thread.join(get_settings().callback.claim_s)
+        assert results == [deliveries.PENDING]  # and the stuck one ended by its deadline
+    finally:
+        trickler.close()
