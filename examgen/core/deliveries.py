@@ -92,9 +92,17 @@ def record(
     connection: Redis, claimed: Claimed, attempt: dict[str, Any], retry_ms: int | None, final: str = FAILED
 ) -> bool:
     """Record one attempt under the claim (False: the claim was lost, nothing written). With
-    `retry_ms` the delivery is due again then; without, it ends as `final`."""
+    `retry_ms` the delivery is due again then; without, it ends as `final`, unless its job was
+    requeued meanwhile (then it is looked at again in keys.delivery_recheck_ms)."""
     written = _record(
-        keys=[keys.deliveries, keys.delivery(claimed.job_id), keys.delivery_attempts(claimed.job_id)],
+        keys=[
+            keys.deliveries,
+            keys.delivery(claimed.job_id),
+            keys.delivery_attempts(claimed.job_id),
+            Job.key_for(claimed.job_id),
+            keys.leases,
+            keys.recovering,
+        ],
         args=[
             claimed.job_id,
             claimed.token,
@@ -103,6 +111,7 @@ def record(
             final,
             keys.delivery_attempts_kept,
             get_settings().queue.result_ttl_s,
+            keys.delivery_recheck_ms,
         ],
         client=connection,
     )

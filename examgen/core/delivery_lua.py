@@ -71,18 +71,29 @@ return false
 """
 )
 
-# KEYS: deliveries, the job's delivery hash, its attempts list.
+# KEYS: deliveries, the job's delivery hash, its attempts list, RQ's job hash, slot leases, jobs
+#       being recovered.
 # ARGV: job id, claim token, the attempt (JSON), retry in ms (negative: no retry), the final state
-#       without a retry (delivered or failed), attempts kept, lifetime s.
+#       without a retry (delivered or failed), attempts kept, lifetime s, recheck ms.
 # Records one attempt if the claim is still this one (1), else nothing (0). The claim ends here:
-# the delivery is due again at the retry time, or leaves keys.deliveries for good.
+# the delivery is due again at the retry time, or leaves keys.deliveries for good; but not while
+# the job runs again (requeued during the attempt): that end is not its last, so the delivery
+# stays pending for the periodic check, which sends the re-run's end.
 RECORD = (
     _PRELUDE
     + """
 local due_key, delivery_key, attempts_key = KEYS[1], KEYS[2], KEYS[3]
+local job_key, leases_key, recovering_key = KEYS[4], KEYS[5], KEYS[6]
 local job_id, token, attempt = ARGV[1], ARGV[2], ARGV[3]
 local retry_ms, final, kept, ttl_s = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local recheck_ms = tonumber(ARGV[8])
 if redis.call('HGET', delivery_key, 'claim') ~= token then return 0 end
+local ended = {finished = true, failed = true, canceled = true, stopped = true}
+local status = redis.call('HGET', job_key, 'status')
+if retry_ms < 0 and status and (not ended[status] or redis.call('ZSCORE', leases_key, job_id)
+    or redis.call('ZSCORE', recovering_key, job_id)) then
+  retry_ms = recheck_ms
+end
 redis.call('RPUSH', attempts_key, attempt)
 redis.call('LTRIM', attempts_key, -kept, -1)
 redis.call('EXPIRE', attempts_key, ttl_s)
