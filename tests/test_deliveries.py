@@ -137,8 +137,8 @@ def test_a_job_requeued_during_its_delivery_keeps_the_delivery_for_its_next_end(
     queue_for(redis).enqueue_job(Job.fetch(job.id, connection=redis), at_front=True)  # as rq-dashboard's requeue
     rerun = slots.claim(redis, keys.queue, 1, 60)
     assert rerun.job_id == job.id and rerun.token
-    assert deliveries.record(redis, sending, ATTEMPT, None, deliveries.DELIVERED)
-    assert deliveries.state_from(_read(redis, job.id)).state == "pending"  # not its last end
+    assert deliveries.record(redis, sending, ATTEMPT, None, deliveries.DELIVERED) == "pending"  # not its last end
+    assert deliveries.state_from(_read(redis, job.id)).state == "pending"
     assert redis.zscore(keys.deliveries, job.id) is not None
     end(redis, job)
     assert slots.release(redis, job.id, keys.queue, rerun.token).held

@@ -109,10 +109,10 @@ def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
     if not outcome.delivered and not outcome.refused and tries < settings.attempts:
         retry = backoff_ms(tries, settings.backoff_s)
     final = deliveries.DELIVERED if outcome.delivered else deliveries.FAILED
-    if not deliveries.record(connection, claimed, attempt, retry, final):
+    state = deliveries.record(connection, claimed, attempt, retry, final)
+    if state is None:
         log.warning("callback of job %s: attempt %d sent, but its claim was taken over", claimed.job_id, tries)
         return deliveries.PENDING
-    state = deliveries.PENDING if retry is not None else final
     log.info("callback of job %s: attempt %d %s; %s", claimed.job_id, tries, outcome.error or "delivered", state)
     return state
 

@@ -90,8 +90,9 @@ def claim(connection: Redis, claim_s: int) -> Claimed | None:
 
 def record(
     connection: Redis, claimed: Claimed, attempt: dict[str, Any], retry_ms: int | None, final: str = FAILED
-) -> bool:
-    """Record one attempt under the claim (False: the claim was lost, nothing written). With
+) -> str | None:
+    """Record one attempt under the claim: the state it left the delivery in (None: the claim was
+    lost, nothing written). With
     `retry_ms` the delivery is due again then; without, it ends as `final`, unless its job was
     requeued meanwhile (then it is looked at again in keys.delivery_recheck_ms)."""
     written = _record(
@@ -115,7 +116,7 @@ def record(
         ],
         client=connection,
     )
-    return bool(written)
+    return as_text(written) if written else None
 
 
 @dataclass

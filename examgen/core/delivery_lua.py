@@ -75,7 +75,7 @@ return false
 #       being recovered.
 # ARGV: job id, claim token, the attempt (JSON), retry in ms (negative: no retry), the final state
 #       without a retry (delivered or failed), attempts kept, lifetime s, recheck ms.
-# Records one attempt if the claim is still this one (1), else nothing (0). The claim ends here:
+# Records one attempt if the claim is still this one (the state it left), else nothing (0). The claim ends here:
 # the delivery is due again at the retry time, or leaves keys.deliveries for good; but not while
 # the job runs again (requeued during the attempt): that end is not its last, so the delivery
 # stays pending for the periodic check, which sends the re-run's end.
@@ -103,12 +103,13 @@ if retry_ms >= 0 then
   local next_ms = now_ms() + retry_ms
   redis.call('ZADD', due_key, next_ms, job_id)
   redis.call('HSET', delivery_key, 'state', 'pending', 'next_ms', next_ms)
+  final = 'pending'
 else
   redis.call('ZREM', due_key, job_id)
   redis.call('HSET', delivery_key, 'state', final)
   redis.call('HDEL', delivery_key, 'next_ms')
 end
 redis.call('EXPIRE', delivery_key, ttl_s)
-return 1
+return final
 """
 )
