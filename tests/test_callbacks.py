@@ -20,11 +20,14 @@ from tests.test_dashboard_auth import Client, auth
 
 @pytest.fixture
 def api(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    monkeypatch.setenv("EXAMGEN_CALLBACK_ALLOW", "127.0.0.1,https://hooks.example.invalid/ci/")
+    monkeypatch.setenv("EXAMGEN_CALLBACK_ALLOW", ALLOW)
     get_settings.cache_clear()
     with TestClient(app=create_app()) as client:
         yield client
     get_settings.cache_clear()
+
+
+ALLOW = "127.0.0.1,https://hooks.example.invalid/ci/,https://bare.example.invalid,http://api.example.invalid:8080/v1"
 
 
 def post(client: Client, token: str, url: str) -> tuple[int, dict[str, object]]:
@@ -55,6 +58,49 @@ def test_hostile_callback_urls_are_422(api: Client, redis: Redis, url: str) -> N
     status, body = post(api, token, url)
     assert status == 422 and set(body) == {"status_code", "detail"}
     assert str(body["detail"]).startswith("callback_url refused")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bare.example.invalid.attacker.invalid/",  # the entry's host, continued
+        "https://bare.example.invalid:8443/",  # another port
+        "http://bare.example.invalid/",  # another scheme
+        "https://bare.example.invalidx/",
+        "http://api.example.invalid:8080/v1x",  # not on a segment boundary
+        "http://api.example.invalid:8080/v",
+        "http://api.example.invalid/v1/",  # the default port is not 8080
+        "https://hooks.example.invalid/ci",  # the entry asks for /ci/
+        "https://hooks.example.invalid/ci/../admin",
+        "https://hooks.example.invalid/ci/%2e%2e/admin",
+    ],
+)
+def test_urls_outside_every_allowed_prefix_are_422_by_the_allow_list(api: Client, redis: Redis, url: str) -> None:
+    token = tokens.create(redis, "alice")
+    callbacks.new_secret(redis, "alice")
+    status, body = post(api, token, url)
+    assert status == 422 and "EXAMGEN_CALLBACK_ALLOW" in str(body["detail"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bare.example.invalid",
+        "https://bare.example.invalid/",
+        "https://BARE.example.invalid:443/any/path?q=1",
+        "https://hooks.example.invalid/ci/",
+        "https://hooks.example.invalid/ci/build/7",
+        "http://api.example.invalid:8080/v1",
+        "http://api.example.invalid:8080/v1/",
+        "http://api.example.invalid:8080/v1/hooks",
+    ],
+)
+def test_urls_under_an_allowed_prefix_pass_the_allow_list(api: Client, redis: Redis, url: str) -> None:
+    assert callbacks.listed(url)
+    token = tokens.create(redis, "alice")
+    callbacks.new_secret(redis, "alice")
+    status, body = post(api, token, url)  # refused only because .invalid never resolves
+    assert status == 422 and "does not resolve" in str(body["detail"])
 
 
 def test_an_allowed_callback_is_in_the_job_view(api: Client, redis: Redis) -> None:

@@ -117,3 +117,33 @@ def _read(redis: Redis, job_id: str) -> list[object]:
     with redis.pipeline(transaction=False) as pipe:
         deliveries.read_in(pipe, job_id)
         return pipe.execute()  # type: ignore[no-any-return]
+
+
+def test_a_job_still_leased_has_not_ended_whatever_its_status(redis: Redis) -> None:
+    job = submitted(redis)
+    assert slots.claim(redis, keys.queue, 1, 60).job_id == job.id
+    end(redis, job, JobStatus.FAILED)  # as RQ's registry cleanup may, while its lease is live
+    redis.zadd(keys.deliveries, {job.id: 0})
+    assert deliveries.claim(redis, 30) is None
+    assert float(redis.zscore(keys.deliveries, job.id) or 0) > 0  # looked at again later
+
+
+def test_a_job_requeued_during_its_delivery_keeps_the_delivery_for_its_next_end(redis: Redis) -> None:
+    job = submitted(redis)
+    end(redis, job, JobStatus.FAILED)
+    deliveries.make_due(redis, job.id)
+    sending = deliveries.claim(redis, 30)
+    assert sending is not None
+    queue_for(redis).enqueue_job(Job.fetch(job.id, connection=redis), at_front=True)  # as rq-dashboard's requeue
+    rerun = slots.claim(redis, keys.queue, 1, 60)
+    assert rerun.job_id == job.id and rerun.token
+    assert deliveries.record(redis, sending, ATTEMPT, None, deliveries.DELIVERED) == "pending"  # not its last end
+    assert deliveries.state_from(_read(redis, job.id)).state == "pending"
+    assert redis.zscore(keys.deliveries, job.id) is not None
+    end(redis, job)
+    assert slots.release(redis, job.id, keys.queue, rerun.token).held
+    redis.zadd(keys.deliveries, {job.id: 0})  # the periodic check comes round
+    again = deliveries.claim(redis, 30)
+    assert again is not None and again.job_id == job.id and again.tries == 1
+    assert deliveries.record(redis, again, ATTEMPT, None, deliveries.DELIVERED)
+    assert deliveries.state_from(_read(redis, job.id)).state == "delivered"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from examgen.core import fair_lua, lease_lua, lua
+from examgen.core import delivery_lua, fair_lua, lease_lua, lua
 
 # KEYS[n] or ARGV[n] with a literal index, anywhere but on a `local ... =` line.
 UNNAMED = re.compile(r"(KEYS|ARGV)\[\d+\]")
@@ -12,7 +12,7 @@ UNNAMED = re.compile(r"(KEYS|ARGV)\[\d+\]")
 
 def scripts() -> dict[str, str]:
     found = {}
-    for module in (lua, lease_lua, fair_lua):
+    for module in (lua, lease_lua, fair_lua, delivery_lua):
         for name, value in vars(module).items():
             if name.isupper() and isinstance(value, str) and "redis.call" in value:
                 found[f"{module.__name__}.{name}"] = value

@@ -58,8 +58,8 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
-    """One attempt of a claimed delivery; the state it left (pending, delivered or failed)."""
+def _send(connection: Redis, claimed: deliveries.Claimed) -> webhook_http.Outcome:
+    """The POST of one attempt, or why there was none."""
     settings = get_settings().callback
     try:
         job = Job.fetch(claimed.job_id, connection=connection)
@@ -68,20 +68,35 @@ def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
     url = str(((job.meta or {}).get("callback") or {}).get("url") or "") if job else ""
     secret = connection.hget(keys.callback_secrets, str(job.meta.get("owner"))) if job else None
     if job is None or not url:
-        outcome = webhook_http.Outcome(None, "the job is gone", refused=True)
-    elif secret is None:
+        return webhook_http.Outcome(None, "the job is gone", refused=True)
+    if secret is None:
         owner = job.meta.get("owner")
-        outcome = webhook_http.Outcome(None, f"no signing secret: run `examgen token secret {owner}`", refused=True)
-    else:
-        body = json.dumps(jobview.views(connection, [job])[0]).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": _user_agent(),
-            "X-Examgen-Event": EVENT,
-            "X-Examgen-Delivery": deliveries.delivery_id(job.id),
-            callbacks.SIGNATURE_HEADER: callbacks.signature(as_text(secret), body),
-        }
-        outcome = webhook_http.post(url, body, headers, settings.timeout_s)
+        return webhook_http.Outcome(None, f"no signing secret: run `examgen token secret {owner}`", refused=True)
+    body = json.dumps(jobview.views(connection, [job])[0]).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": _user_agent(),
+        "X-Examgen-Event": EVENT,
+        "X-Examgen-Delivery": deliveries.delivery_id(job.id),
+        callbacks.SIGNATURE_HEADER: callbacks.signature(as_text(secret), body),
+    }
+    return webhook_http.post(url, body, headers, settings.timeout_s, settings.attempt_s)
+
+
+def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
+    """One attempt of a claimed delivery; the state it left (pending, delivered or failed)."""
+    settings = get_settings().callback
+    try:
+        outcome = _send(connection, claimed)
+    except RedisError:
+        raise  # nothing can be recorded either: the claim runs out and the delivery is due again
+    except Exception as exc:
+        # A surprise (a URL httpx will not take, a host IDNA cannot encode, a job whose view
+        # cannot be built) is a failed attempt like any other: counted, retried, given up at the
+        # limit. Left to the claim's expiry it would be re-claimed forever, its tries never
+        # counted. Its type only: a message may quote the body or the URL's query.
+        log.exception("callback of job %s: attempt %d failed unexpectedly", claimed.job_id, claimed.tries + 1)
+        outcome = webhook_http.Outcome(None, f"internal error ({type(exc).__name__})")
     tries = claimed.tries + 1
     attempt = {
         "attempt": tries,
@@ -94,10 +109,10 @@ def deliver(connection: Redis, claimed: deliveries.Claimed) -> str:
     if not outcome.delivered and not outcome.refused and tries < settings.attempts:
         retry = backoff_ms(tries, settings.backoff_s)
     final = deliveries.DELIVERED if outcome.delivered else deliveries.FAILED
-    if not deliveries.record(connection, claimed, attempt, retry, final):
+    state = deliveries.record(connection, claimed, attempt, retry, final)
+    if state is None:
         log.warning("callback of job %s: attempt %d sent, but its claim was taken over", claimed.job_id, tries)
         return deliveries.PENDING
-    state = deliveries.PENDING if retry is not None else final
     log.info("callback of job %s: attempt %d %s; %s", claimed.job_id, tries, outcome.error or "delivered", state)
     return state
 
@@ -115,13 +130,14 @@ def _loop(connection: Redis, stop: threading.Event) -> None:
             log.error("webhook sender: Redis unreachable (%s)", exc)
             stop.wait(5)
         except Exception:
-            # One delivery's surprise must not stop the sender: its claim runs out, it is sent again.
+            # A surprise outside an attempt (deliver records those) must not stop the sender: the
+            # claim, if one was taken, runs out and the delivery is due again.
             log.exception("webhook sender: unexpected error")
             stop.wait(POLL_S)
 
 
 def serve(threads: int = THREADS) -> int:
-    """Run until SIGTERM; a delivery under way finishes (its timeouts bound it) before the exit."""
+    """Run until SIGTERM; a delivery under way finishes (its deadline bounds it) before the exit."""
     stop = threading.Event()
 
     def on_stop(signum: int, frame: FrameType | None) -> None:

@@ -71,7 +71,7 @@ class Claimed:
 def claim(connection: Redis, claim_s: int) -> Claimed | None:
     """A delivery whose job ended, held for `claim_s` by this caller alone; None if none is due."""
     got = _claim(
-        keys=[keys.deliveries, keys.delivery_fence],
+        keys=[keys.deliveries, keys.delivery_fence, keys.leases, keys.recovering],
         args=[
             Job.redis_job_namespace_prefix,
             keys.delivery_prefix,
@@ -90,11 +90,20 @@ def claim(connection: Redis, claim_s: int) -> Claimed | None:
 
 def record(
     connection: Redis, claimed: Claimed, attempt: dict[str, Any], retry_ms: int | None, final: str = FAILED
-) -> bool:
-    """Record one attempt under the claim (False: the claim was lost, nothing written). With
-    `retry_ms` the delivery is due again then; without, it ends as `final`."""
+) -> str | None:
+    """Record one attempt under the claim: the state it left the delivery in (None: the claim was
+    lost, nothing written). With
+    `retry_ms` the delivery is due again then; without, it ends as `final`, unless its job was
+    requeued meanwhile (then it is looked at again in keys.delivery_recheck_ms)."""
     written = _record(
-        keys=[keys.deliveries, keys.delivery(claimed.job_id), keys.delivery_attempts(claimed.job_id)],
+        keys=[
+            keys.deliveries,
+            keys.delivery(claimed.job_id),
+            keys.delivery_attempts(claimed.job_id),
+            Job.key_for(claimed.job_id),
+            keys.leases,
+            keys.recovering,
+        ],
         args=[
             claimed.job_id,
             claimed.token,
@@ -103,10 +112,11 @@ def record(
             final,
             keys.delivery_attempts_kept,
             get_settings().queue.result_ttl_s,
+            keys.delivery_recheck_ms,
         ],
         client=connection,
     )
-    return bool(written)
+    return as_text(written) if written else None
 
 
 @dataclass

@@ -31,17 +31,21 @@ return 1
 """
 )
 
-# KEYS: deliveries, fence counter.
+# KEYS: deliveries, fence counter, slot leases, jobs being recovered.
 # ARGV: RQ's job hash prefix, delivery hash prefix, attempts list suffix, claim ms, recheck ms,
 #       most entries looked at, the claimer's nonce.
 # Looks at due deliveries, oldest first: one whose job is gone (expired, deleted, or refused over
 # quota after the submission's MULTI wrote it) is dropped; one whose job has not ended is looked at
 # again in `recheck ms` (the periodic check that catches an end nobody reported); the first whose
 # job ended is claimed: {job id, token, tries so far}. False when none is.
+# A job still leased or being recovered has not ended, whatever its status says: RQ's registry
+# cleanup marks a job whose lease expired `failed` while examgen's recovery will requeue it, and
+# sending that "failed" would spend the delivery on an end that never was; the re-run's real end
+# is reported by its release (DUE) or found by the periodic check.
 CLAIM = (
     _PRELUDE
     + """
-local due_key, fence_key = KEYS[1], KEYS[2]
+local due_key, fence_key, leases_key, recovering_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local job_prefix, delivery_prefix, attempts_suffix = ARGV[1], ARGV[2], ARGV[3]
 local claim_ms, recheck_ms, scan = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local nonce = ARGV[7]
@@ -53,7 +57,8 @@ for _, job_id in ipairs(redis.call('ZRANGEBYSCORE', due_key, '-inf', ms, 'LIMIT'
   if not status then
     redis.call('ZREM', due_key, job_id)
     redis.call('DEL', delivery_key, delivery_key .. attempts_suffix)
-  elseif ended[status] then
+  elseif ended[status] and not redis.call('ZSCORE', leases_key, job_id)
+      and not redis.call('ZSCORE', recovering_key, job_id) then
     local token = redis.call('INCR', fence_key) .. ':' .. nonce
     redis.call('ZADD', due_key, ms + claim_ms, job_id)
     redis.call('HSET', delivery_key, 'claim', token)
@@ -66,18 +71,29 @@ return false
 """
 )
 
-# KEYS: deliveries, the job's delivery hash, its attempts list.
+# KEYS: deliveries, the job's delivery hash, its attempts list, RQ's job hash, slot leases, jobs
+#       being recovered.
 # ARGV: job id, claim token, the attempt (JSON), retry in ms (negative: no retry), the final state
-#       without a retry (delivered or failed), attempts kept, lifetime s.
-# Records one attempt if the claim is still this one (1), else nothing (0). The claim ends here:
-# the delivery is due again at the retry time, or leaves keys.deliveries for good.
+#       without a retry (delivered or failed), attempts kept, lifetime s, recheck ms.
+# Records one attempt if the claim is still this one (the state it left), else nothing (0). The claim ends here:
+# the delivery is due again at the retry time, or leaves keys.deliveries for good; but not while
+# the job runs again (requeued during the attempt): that end is not its last, so the delivery
+# stays pending for the periodic check, which sends the re-run's end.
 RECORD = (
     _PRELUDE
     + """
 local due_key, delivery_key, attempts_key = KEYS[1], KEYS[2], KEYS[3]
+local job_key, leases_key, recovering_key = KEYS[4], KEYS[5], KEYS[6]
 local job_id, token, attempt = ARGV[1], ARGV[2], ARGV[3]
 local retry_ms, final, kept, ttl_s = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local recheck_ms = tonumber(ARGV[8])
 if redis.call('HGET', delivery_key, 'claim') ~= token then return 0 end
+local ended = {finished = true, failed = true, canceled = true, stopped = true}
+local status = redis.call('HGET', job_key, 'status')
+if retry_ms < 0 and status and (not ended[status] or redis.call('ZSCORE', leases_key, job_id)
+    or redis.call('ZSCORE', recovering_key, job_id)) then
+  retry_ms = recheck_ms
+end
 redis.call('RPUSH', attempts_key, attempt)
 redis.call('LTRIM', attempts_key, -kept, -1)
 redis.call('EXPIRE', attempts_key, ttl_s)
@@ -87,12 +103,13 @@ if retry_ms >= 0 then
   local next_ms = now_ms() + retry_ms
   redis.call('ZADD', due_key, next_ms, job_id)
   redis.call('HSET', delivery_key, 'state', 'pending', 'next_ms', next_ms)
+  final = 'pending'
 else
   redis.call('ZREM', due_key, job_id)
   redis.call('HSET', delivery_key, 'state', final)
   redis.call('HDEL', delivery_key, 'next_ms')
 end
 redis.call('EXPIRE', delivery_key, ttl_s)
-return 1
+return final
 """
 )

@@ -172,17 +172,25 @@ class WebSettings:
 @dataclass(frozen=True)
 class CallbackSettings:
     timeout_s: int = _env(_int, "EXAMGEN_CALLBACK_TIMEOUT_S", 10, 1, 300)
-    """EXAMGEN_CALLBACK_TIMEOUT_S: seconds a webhook delivery may wait to connect, and for each read or write."""
+    """EXAMGEN_CALLBACK_TIMEOUT_S: seconds a webhook delivery may wait to connect, and for each read or write;
+    one attempt as a whole gets `attempt_s`."""
     attempts: int = _env(_int, "EXAMGEN_CALLBACK_ATTEMPTS", 6, 1, 50)
     """EXAMGEN_CALLBACK_ATTEMPTS: attempts of one delivery before it is given up (failed)."""
     backoff_s: int = _env(_int, "EXAMGEN_CALLBACK_BACKOFF_S", 10, 1, 86_400)
     """EXAMGEN_CALLBACK_BACKOFF_S: delay before the first retry; each later one doubles it (with jitter)."""
 
     @property
+    def attempt_s(self) -> int:
+        """The deadline of one attempt as a whole (address lookup, connect, write, read): the
+        per-phase timeouts alone bound no total, a receiver answering a byte at a time resets them."""
+        return 3 * self.timeout_s
+
+    @property
     def claim_s(self) -> int:
-        """How long a sender holds a delivery: longer than one attempt can take (address lookup,
-        connect, write, read), so a live sender is never overtaken; a dead one's is sent again."""
-        return 3 * self.timeout_s + 10
+        """How long a sender holds a delivery: longer than one attempt can take (its deadline, plus
+        building the body and recording the attempt), so a live sender is never overtaken; a dead
+        one's is sent again."""
+        return self.attempt_s + 10
 
 
 @dataclass(frozen=True)

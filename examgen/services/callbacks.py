@@ -1,10 +1,11 @@
 """Webhooks: the `callback_url` of a job, checked at upload and again at each delivery, and how
 its deliveries are signed and verified.
 
-A callback URL is refused (422) unless its host or a prefix of it is in EXAMGEN_CALLBACK_ALLOW,
-and, even then, when any address its host resolves to is private, loopback, link-local or
-otherwise not public, unless that host is listed by name or address itself: a webhook must not
-become a way to reach the service's own network. Only http(s), no userinfo.
+A callback URL is refused (422) unless its host is in EXAMGEN_CALLBACK_ALLOW, or it lies under a
+URL-prefix entry there (same scheme, host and port, path on a segment boundary), and, even then,
+when any address its host resolves to is private, loopback, link-local or otherwise not public,
+unless that host is listed by name or address itself: a webhook must not become a way to reach
+the service's own network. Only http(s), no userinfo.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import secrets
 import socket
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from litestar.exceptions import ClientException
 from redis import Redis
@@ -41,6 +42,37 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def _under_prefix(url: str, entry: str) -> bool:
+    """Whether `url` lies under the URL-prefix entry: scheme, host and port equal (a text prefix
+    would let `https://hooks.example.com` admit `https://hooks.example.com.attacker.net/`), then
+    the entry's path a prefix ending on a segment boundary (`/ci` admits `/ci/x`, never `/cix`)."""
+    want, got = urlsplit(entry), urlsplit(url)
+    try:
+        want_port, got_port = want.port, got.port
+    except ValueError:
+        return False
+    if not want.hostname or want.scheme.lower() != got.scheme.lower() or want.hostname != got.hostname:
+        return False
+    if (want_port or _default_port(want.scheme)) != (got_port or _default_port(got.scheme)):
+        return False
+    prefix, path = want.path or "/", got.path or "/"
+    # `/ci/../admin` starts with `/ci/`, but a client or server that resolves dot segments sends
+    # it to `/admin`: such a path is under no prefix.
+    if any(segment in (".", "..") for segment in unquote(path).split("/")):
+        return False
+    return path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/")
+
+
+def listed(url: str) -> bool:
+    """Whether EXAMGEN_CALLBACK_ALLOW admits the URL: its host by name, or a URL-prefix entry."""
+    allow = _allow_list()
+    return urlsplit(url).hostname in allow or any("/" in entry and _under_prefix(url, entry) for entry in allow)
+
+
 def check_url(url: str) -> str:
     """The callback URL if allowed; otherwise 422 saying why."""
     checked_addresses(url)
@@ -53,6 +85,17 @@ def checked_addresses(url: str) -> list[str]:
     The sender connects only to these: a host whose DNS answer changes between the check and the
     connection (DNS rebinding) cannot steer a delivery to an address that was never checked.
     """
+    host, port, by_host = admitted(url)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise _refuse("its host does not resolve.") from None
+    return checked(infos, by_host)
+
+
+def admitted(url: str) -> tuple[str, int, bool]:
+    """The host and port an allowed callback URL names, and whether its host is listed by name
+    or address itself (which admits a private address); otherwise 422 saying why. No DNS."""
     if len(url) > MAX_URL or any(ord(c) < 33 or ord(c) == 127 for c in url):
         raise _refuse("it is too long or holds spaces or control characters.")
     parts = urlsplit(url)
@@ -66,15 +109,14 @@ def checked_addresses(url: str) -> list[str]:
         raise _refuse("the port is not a number from 0 to 65535.") from None
     if not host:
         raise _refuse("the URL names no host.")
-    allow = _allow_list()
-    by_host = host in allow
-    if not by_host and not any("/" in entry and url.startswith(entry) for entry in allow):
+    if not listed(url):
         raise _refuse("its host is not in EXAMGEN_CALLBACK_ALLOW.")
-    try:
-        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        raise _refuse("its host does not resolve.") from None
-    # Every address, not the first: the sender may connect to any of them.
+    return host, port or _default_port(parts.scheme), host in _allow_list()
+
+
+def checked(infos: list[Any], by_host: bool) -> list[str]:
+    """The addresses of getaddrinfo's answer for an admitted host; 422 when one is not public and
+    the host is not listed itself. Every address, not the first: the sender may use any of them."""
     if not by_host and not all(_public(str(info[4][0])) for info in infos):
         raise _refuse("its host resolves to a private, loopback or link-local address.")
     return [str(info[4][0]) for info in infos]
