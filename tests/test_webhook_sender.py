@@ -237,3 +237,30 @@ def test_a_sender_thread_stuck_on_a_trickling_receiver_holds_back_no_other(redis
         assert results == [deliveries.PENDING]  # and the stuck one ended by its deadline
     finally:
         trickler.close()
+
+
+def test_the_sender_stops_on_sigterm_also_when_it_comes_twice(redis_url: str, tmp_path: Any) -> None:
+    """SIGTERM ends the sender within a few seconds, also when it comes twice, as it does in a pool
+    (the pool forwards one, and honcho, systemd or a PaaS signal the whole group). Its handler once
+    called Event.set: the second signal could run it while the main thread, woken by the first,
+    held that Event's lock, a deadlock that ended with the SIGKILL of the process manager."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REDIS_URL": redis_url}
+    code = "from examgen.worker import webhooks; raise SystemExit(webhooks.serve())"
+    for _ in range(10):
+        sender = subprocess.Popen([sys.executable, "-c", code], env=env)
+        try:
+            time.sleep(random.uniform(1.0, 1.6))  # past its start-up, somewhere in its loop
+            sender.send_signal(signal.SIGTERM)
+            time.sleep(random.uniform(0, 0.002))
+            sender.send_signal(signal.SIGTERM)
+            assert sender.wait(timeout=10) == 0
+        finally:
+            if sender.poll() is None:
+                sender.kill()
+                sender.wait()

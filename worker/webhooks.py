@@ -14,6 +14,7 @@ import logging
 import random
 import signal
 import threading
+import time
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import FrameType
@@ -136,12 +137,19 @@ def _loop(connection: Redis, stop: threading.Event) -> None:
             stop.wait(POLL_S)
 
 
+# How soon the sender notices SIGTERM.
+STOP_POLL_S = 0.2
+
+
 def serve(threads: int = THREADS) -> int:
     """Run until SIGTERM; a delivery under way finishes (its deadline bounds it) before the exit."""
     stop = threading.Event()
+    # The handler only flips a flag: it runs in the main thread between two bytecodes, possibly
+    # while that thread holds the Event's lock (inside a wait), and Event.set there would deadlock.
+    stopping = [False]
 
     def on_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        stopping[0] = True
 
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -151,8 +159,9 @@ def serve(threads: int = THREADS) -> int:
     workers = [threading.Thread(target=_loop, args=(connection, stop), daemon=True) for _ in range(threads)]
     for thread in workers:
         thread.start()
-    while not stop.wait(1.0):
-        pass
+    while not stopping[0]:
+        time.sleep(STOP_POLL_S)
+    stop.set()
     for thread in workers:
         thread.join(timeout=get_settings().callback.claim_s)
     return 0
