@@ -19,8 +19,8 @@ from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import jobview, revisions
 from examgen.services.callbacks import parse_callback
-from examgen.services.idempotency import check_key, submit_upload_async
-from examgen.services.jobs import cancel, check_upload, owned_job
+from examgen.services.idempotency import check_key, submit_once_async
+from examgen.services.jobs import Upload, cancel, check_upload, owned_job
 from examgen.services.jobview import JobView
 from examgen.services.options import EXPORTS, clean_filename, parse_flag, parse_options, parse_variants
 from examgen.services.tokens import Caller
@@ -57,9 +57,8 @@ class JobController(Controller):
         # Checking a callback URL resolves its host: off the event loop, so slow DNS stalls only this request.
         callback = await anyio.to_thread.run_sync(parse_callback, form) if "callback_url" in form else None
         name = clean_filename(upload.filename)
-        answer = await submit_upload_async(
-            redis, aredis, caller, data, name, options, variants, idempotency_key, reuse, callback
-        )
+        job = Upload(data, name, options, variants, callback)
+        answer = await submit_once_async(redis, aredis, caller, job, idempotency_key, reuse)
         headers = {"Location": f"/jobs/{answer.view['job_id']}"}
         if answer.replayed:
             headers["Idempotent-Replayed"] = "true"

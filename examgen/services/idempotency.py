@@ -31,7 +31,7 @@ from rq.utils import as_text
 from examgen.core import keys
 from examgen.core.settings import get_settings
 from examgen.services import jobview, tokens
-from examgen.services.jobs import submit, submit_async
+from examgen.services.jobs import Upload, submit_async, submit_upload
 from examgen.services.jobview import JobView
 from examgen.services.tokens import Caller
 
@@ -151,33 +151,23 @@ def _wait_for_first(redis: Redis, name: str, print_: str) -> Answer | None:
         time.sleep(_POLL_S)
 
 
-def submit_upload(
-    redis: Redis,
-    caller: Caller,
-    data: bytes,
-    filename: str,
-    options: dict[str, Any],
-    variants: int,
-    key: str | None,
-    reuse: bool,
-    meta: dict[str, Any] | None = None,
-) -> Answer:
+def submit_once(redis: Redis, caller: Caller, upload: Upload, key: str | None, reuse: bool) -> Answer:
     """POST /generate after its checks: a replay, a reused finished job (200) or a new job (202)."""
     if key is None and not reuse:
-        return Answer(submit(redis, caller, data, filename, options, variants, meta), 202, replayed=False)
+        return Answer(submit_upload(redis, caller, upload), 202, replayed=False)
     # A replay or a reuse answers without the submission script: the token is read first.
     confirmed = tokens.confirm(redis, caller)
     if confirmed is None:
         raise tokens.unknown_token()
     caller = confirmed
-    print_ = fingerprint(data, options, variants)
+    print_ = fingerprint(upload.data, upload.options, upload.variants)
 
     def first() -> Answer:
         if reuse:
             found = reusable(redis, caller, print_)
             if found is not None:
                 return Answer(found, 200, replayed=False)
-        view = submit(redis, caller, data, filename, options, variants, meta)
+        view = submit_upload(redis, caller, upload)
         if reuse:
             remember(redis, caller, print_, view["job_id"])
         return Answer(view, 202, replayed=False)
@@ -185,23 +175,11 @@ def submit_upload(
     return once(redis, caller, key, print_, first)
 
 
-async def submit_upload_async(
-    redis: Redis,
-    aredis: AsyncRedis,
-    caller: Caller,
-    data: bytes,
-    filename: str,
-    options: dict[str, Any],
-    variants: int,
-    key: str | None,
-    reuse: bool,
-    meta: dict[str, Any] | None = None,
+async def submit_once_async(
+    redis: Redis, aredis: AsyncRedis, caller: Caller, upload: Upload, key: str | None, reuse: bool
 ) -> Answer:
-    """`submit_upload` from the event loop: a plain submission stays on it (`submit_async`); a
+    """`submit_once` from the event loop: a plain submission stays on it (`submit_async`); a
     replay or a reuse reads and writes beside the submission, through the sync client in a thread."""
     if key is None and not reuse:
-        view = await submit_async(redis, aredis, caller, data, filename, options, variants, meta)
-        return Answer(view, 202, replayed=False)
-    return await anyio.to_thread.run_sync(
-        submit_upload, redis, caller, data, filename, options, variants, key, reuse, meta
-    )
+        return Answer(await submit_async(redis, aredis, caller, upload), 202, replayed=False)
+    return await anyio.to_thread.run_sync(submit_once, redis, caller, upload, key, reuse)

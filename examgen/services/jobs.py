@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 import anyio
 from litestar.exceptions import ClientException, HTTPException, NotFoundException
@@ -109,6 +109,21 @@ def open_jobs(redis: Redis, owner: str, limit: int | None = None) -> int:
     return len(job_ids) - len(ended)
 
 
+class Upload(NamedTuple):
+    """What one submission carries: the PDF, its file name, the generator's options, the number
+    of variants and any more job meta (e.g. the callback, examgen.services.callbacks)."""
+
+    data: bytes
+    filename: str
+    options: dict[str, Any]
+    variants: int = 1
+    meta: dict[str, Any] | None = None
+
+    @property
+    def has_callback(self) -> bool:
+        return bool(self.meta) and "callback" in (self.meta or {})
+
+
 def submit(
     redis: Redis,
     caller: Caller,
@@ -118,28 +133,25 @@ def submit(
     variants: int = 1,
     meta: dict[str, Any] | None = None,
 ) -> JobView:
-    """A new job. The token (`caller.proof`) and the quota are checked by the enqueue's own script,
-    atomically with the write; a caller whose token changed since it was read is read again once."""
+    """A new job (see `submit_upload`)."""
+    return submit_upload(redis, caller, Upload(data, filename, options, variants, meta))
+
+
+def submit_upload(redis: Redis, caller: Caller, upload: Upload) -> JobView:
+    """A new job. The token (`caller.proof`) and the quota are checked by the submission's own
+    script, atomically with the write; a caller whose token changed since it was read is read again once."""
     try:
-        return _submit(redis, caller, data, filename, options, variants, meta)
+        return _submit(redis, caller, upload)
     except TokenChanged:
         confirmed = tokens.confirm(redis, caller)
         if confirmed is None:
             raise tokens.unknown_token() from None
-        return _submit(redis, confirmed, data, filename, options, variants, meta)
+        return _submit(redis, confirmed, upload)
 
 
-def _submit(
-    redis: Redis,
-    caller: Caller,
-    data: bytes,
-    filename: str,
-    options: dict[str, Any],
-    variants: int,
-    meta: dict[str, Any] | None,
-) -> JobView:
+def _submit(redis: Redis, caller: Caller, upload: Upload) -> JobView:
     limit = get_settings().queue.max_queued_per_token
-    if meta and "callback" in meta:
+    if upload.has_callback:
         callbacks.require_secret(redis, caller.name)
     store = storage.store_for(redis)
     # Read first: once the job is written, nothing may fail the answer (a retry would resubmit).
@@ -156,14 +168,14 @@ def _submit(
     if store.external:
         # Written before the job exists, so no worker can claim a job whose upload is not there yet.
         try:
-            store.put(job_id, data)
+            store.put(job_id, upload.data)
         except storage.StoreUnavailable as exc:
             raise StoreDown(
                 f"The upload store is unavailable ({exc}); try again shortly.",
                 headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
             ) from None
     try:
-        done = write(redis, MAKE_EXAM, **_job(caller, data, filename, options, variants, meta, store, job_id))
+        done = write(redis, MAKE_EXAM, **_job(caller, upload, store, job_id))
     except (RedisConnectionError, RedisTimeoutError):
         # The script may have run and its reply been lost: the upload stays (the sweeper deletes
         # it if no job has it). Any other error, a refusal included, wrote no job that reads it.
@@ -178,22 +190,14 @@ def _submit(
     return jobview.view(done.job, done.place, queue_status.at_submission(reading, done.running_elapsed_s))
 
 
-async def submit_async(
-    redis: Redis,
-    aredis: AsyncRedis,
-    caller: Caller,
-    data: bytes,
-    filename: str,
-    options: dict[str, Any],
-    variants: int = 1,
-    meta: dict[str, Any] | None = None,
-) -> JobView:
-    """`submit` on the event loop (no thread hop), for uploads kept in Redis; an external store's
-    writes are blocking calls, so those (and a token that changed meanwhile) take `submit` in a thread."""
+async def submit_async(redis: Redis, aredis: AsyncRedis, caller: Caller, upload: Upload) -> JobView:
+    """`submit_upload` on the event loop (no thread hop), for uploads kept in Redis; an external
+    store's writes are blocking calls, so those (and a token that changed meanwhile) take
+    `submit_upload` in a thread."""
     store = storage.store_for(redis)
     # A callback's owner needs a signing secret (one more read), and an external store's writes block.
-    if not store.external and not (meta and "callback" in meta):
-        job = _job(caller, data, filename, options, variants, meta, store, str(uuid.uuid4()))
+    if not store.external and not upload.has_callback:
+        job = _job(caller, upload, store, str(uuid.uuid4()))
         # Read first: once the job is written, nothing may fail the answer (a retry would resubmit).
         reading = await queue_status.for_estimate_async(aredis)
         try:
@@ -207,33 +211,24 @@ async def submit_async(
             if confirmed is None:
                 raise tokens.unknown_token() from None
             caller = confirmed
-    return await anyio.to_thread.run_sync(submit, redis, caller, data, filename, options, variants, meta)
+    return await anyio.to_thread.run_sync(submit_upload, redis, caller, upload)
 
 
-def _job(
-    caller: Caller,
-    data: bytes,
-    filename: str,
-    options: dict[str, Any],
-    variants: int,
-    meta: dict[str, Any] | None,
-    store: storage.BlobStore,
-    job_id: str,
-) -> dict[str, Any]:
+def _job(caller: Caller, upload: Upload, store: storage.BlobStore, job_id: str) -> dict[str, Any]:
     """What a submission writes (the keyword arguments of core.submission.submit)."""
     return {
-        "args": (options,),
+        "args": (upload.options,),
         # Variants change only how the exam is served, so they stay out of the job's arguments.
         "meta": {
             "owner": caller.name,
-            "filename": filename,
+            "filename": upload.filename,
             "progress": 0,
             "storage": store.kind,
-            **({"variants": variants} if variants > 1 else {}),
-            **(meta or {}),  # e.g. the callback (examgen.services.callbacks)
+            **({"variants": upload.variants} if upload.variants > 1 else {}),
+            **(upload.meta or {}),
         },
         "owner": caller.name,
-        "upload": None if store.external else data,
+        "upload": None if store.external else upload.data,
         "job_id": job_id,
         "quota": get_settings().queue.max_queued_per_token,
         "token": caller.proof,
