@@ -36,6 +36,11 @@ from examgen.worker import lifeline, recovery
 
 # How often a busy worker looks at its horse: bounds how late a grace period is noticed.
 MONITOR_INTERVAL_S = 2
+# The thread that listens for RQ's commands (stop a job, shut down) wakes at least this often.
+# RQ asks for 60 s and relies on its own UNSUBSCRIBE's reply to wake the thread, but that reply can
+# arrive before the thread is told to stop; it then waits out the 60 s, and redis-py 8.2's
+# PubSubWorkerThread.stop() joins it without a limit, so every worker's exit took a minute.
+PUBSUB_WAKE_S = 1.0
 # An idle worker retries a claim at least this often even if no wake-up arrives.
 IDLE_POLL_S = 1
 
@@ -79,6 +84,16 @@ class ExamWorker(Worker):
         self._stop_requested = True
         self._stop_deadline = time.monotonic() + self.grace_s
         self._shutdown_requested_date = None
+
+    def subscribe(self) -> None:
+        """RQ's own subscription, with a listener thread that notices a stop within PUBSUB_WAKE_S."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        # RQ declares the attribute as None, untyped.
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
+            sleep_time=PUBSUB_WAKE_S, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
 
     def maintain_heartbeats(self, job: Job, execution: Execution) -> None:
         super().maintain_heartbeats(job, execution)
