@@ -18,10 +18,8 @@ from redis.asyncio import Redis as AsyncRedis
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
 from redis.backoff import ExponentialBackoff
-from redis.connection import HiredisRespSerializer
 from redis.retry import Retry
 from redis.sentinel import Sentinel
-from redis.utils import HIREDIS_AVAILABLE
 
 from examgen.core.settings import get_settings
 
@@ -94,8 +92,8 @@ def _sync(target_url: str, retry: Retry, options: dict[str, Any]) -> Redis:
         return Redis.from_url(target_url, retry=retry, **options)
     target = parse_sentinel(target_url)
     asking, primary = _sentinel_options(target, options)
-    sentinel = Sentinel(target.hosts, sentinel_kwargs=asking, **primary)  # type: ignore[no-untyped-call]
-    client: Redis = sentinel.master_for(target.service, redis_class=Redis, retry=retry)  # type: ignore[no-untyped-call]
+    sentinel = Sentinel(target.hosts, sentinel_kwargs=asking, **primary)
+    client: Redis = sentinel.master_for(target.service, redis_class=Redis, retry=retry)
     return client
 
 
@@ -123,38 +121,17 @@ def connect(url: str | None = None, *, retries: int = 1) -> Redis:
     return _sync(target, Retry(ExponentialBackoff(cap=0.5, base=0.05), retries), _options(target))
 
 
-class _HiredisPacking:
-    """redis-py packs commands in C (hiredis) in its sync client only; its asyncio connections pack
-    them in Python, argument by argument. A submission sends ~100 arguments (RQ's job hash, the
-    scripts), and packing them was a third of its time on the event loop. This gives the asyncio
-    connections the sync client's own packer: the same bytes, from the same library."""
-
-    _packer = HiredisRespSerializer()
-
-    def pack_command(self, *args: Any) -> list[bytes]:
-        packed: list[bytes] = self._packer.pack(*args)
-        return packed
-
-
-def _packing_in_c(client: AsyncRedis) -> AsyncRedis:
-    pool = client.connection_pool
-    if HIREDIS_AVAILABLE and not issubclass(pool.connection_class, _HiredisPacking):
-        base = pool.connection_class
-        pool.connection_class = type(f"Hiredis{base.__name__}", (_HiredisPacking, base), {})
-    return client
-
-
 def connect_async(url: str | None = None) -> AsyncRedis:
     """For the few hot web paths that must not pay a hop to a worker thread."""
     target = url or get_settings().redis.url
     retry = AsyncRetry(ExponentialBackoff(cap=0.5, base=0.05), 1)
     if not is_sentinel(target):
-        return _packing_in_c(AsyncRedis.from_url(target, retry=retry, **_options(target)))
+        return AsyncRedis.from_url(target, retry=retry, **_options(target))
     sentinel_target = parse_sentinel(target)
     asking, primary = _sentinel_options(sentinel_target, _options(target))
-    sentinel = AsyncSentinel(sentinel_target.hosts, sentinel_kwargs=asking, **primary)  # type: ignore[no-untyped-call]
+    sentinel = AsyncSentinel(sentinel_target.hosts, sentinel_kwargs=asking, **primary)
     client: AsyncRedis = sentinel.master_for(sentinel_target.service, redis_class=AsyncRedis, retry=retry)
-    return _packing_in_c(client)
+    return client
 
 
 def connect_bounded(timeout_s: float, url: str | None = None) -> Redis:
