@@ -125,12 +125,12 @@ class JobController(Controller):
         # Imported on first download, not at start: the web process does not load the generator.
         from examgen.generator import aiken_skipped, render_exam
 
-        exam = revisions.served(chosen["exam"])
+        exam = revisions.served(chosen.exam)
         headers = exam_headers(job.id, format, variant, key)
-        headers["Examgen-Revision"] = str(chosen["revision"])
+        headers["Examgen-Revision"] = str(chosen.revision)
         if format == "aiken":
             skipped = aiken_skipped(exam)
-            if len(skipped) == len(exam.get("questions", [])):
+            if len(skipped) == len(exam.questions):
                 raise Unprocessable("Aiken holds multiple-choice questions only, and this exam has none.")
             # Aiken has no comments: the questions it cannot hold are named in a header instead.
             headers["Examgen-Skipped-Questions"] = ",".join(skipped)

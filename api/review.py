@@ -130,7 +130,7 @@ class ReviewController(Controller):
     )
     def list_revisions(
         self, job_id: FromPath[str], caller: NamedDependency[Caller], redis: NamedDependency[Redis]
-    ) -> list[dict[str, Any]]:
+    ) -> list[revisions.Summary]:
         return revisions.history(redis, owned_job(redis, caller, job_id))
 
     @patch(
@@ -148,7 +148,7 @@ class ReviewController(Controller):
         data: JSONBody[dict[str, Any]],
         caller: NamedDependency[Caller],
         redis: NamedDependency[Redis],
-    ) -> dict[str, Any]:
+    ) -> revisions.Record:
         job = owned_job(redis, caller, job_id)
         return revisions.edit_question(redis, job, caller, question_id, data)
 
@@ -167,7 +167,7 @@ class ReviewController(Controller):
         data: JSONBody[dict[str, Any]],
         caller: NamedDependency[Caller],
         redis: NamedDependency[Redis],
-    ) -> dict[str, Any]:
+    ) -> revisions.Record:
         job = owned_job(redis, caller, job_id)
         return revisions.reorder(redis, job, caller, data.get("order"))
 

@@ -128,7 +128,7 @@ def exam_context(redis: Redis, session: Session, job_id: str, error_for: str = "
         "job": jobview.views(redis, [job])[0],
         "revision": latest,
         "history": revisions.history(redis, job),
-        "questions": latest["exam"].get("questions", []),
+        "questions": latest.exam.questions,
         "csrf": session.csrf,
         "caller": session.caller,
         "error_for": error_for,

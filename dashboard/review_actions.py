@@ -83,9 +83,9 @@ def _edit(request: Request[Any, Any, Any], redis: Redis, job_id: str, qid: str, 
     draft: dict[str, Any] = {}
     try:
         job = owned_job(redis, session.caller, job_id)
-        latest = revisions.revision(redis, job)["exam"]["questions"]
-        question: dict[str, Any] = next((q for q in latest if q.get("id") == qid), {})
-        edit = form_edit(str(question.get("type")), form)
+        latest = revisions.revision(redis, job).exam.questions
+        kind = next((q.type for q in latest if q.id == qid), "")
+        edit = form_edit(kind, form)
         draft = {**edit, "options": edit.get("options") or []}
         revisions.edit_question(redis, job, session.caller, qid, edit)
     except HTTPException as refused:
@@ -114,7 +114,7 @@ def _move(request: Request[Any, Any, Any], redis: Redis, job_id: str, form: dict
     qid, step = str(form.get("question", "")), _MOVES.get(str(form.get("move")), 0)
     try:
         job = owned_job(redis, session.caller, job_id)
-        order = [q["id"] for q in revisions.revision(redis, job)["exam"]["questions"]]
+        order = [q.id for q in revisions.revision(redis, job).exam.questions]
         if qid in order:
             at = order.index(qid)
             other = min(max(at + step, 0), len(order) - 1)

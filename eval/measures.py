@@ -15,13 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from examgen.generator.english import can_be_noun, is_plural
-from examgen.generator.select import BLANK
+from examgen.generator.question_types import Mcq, Question, TrueFalse
 from examgen.generator.standalone import refers_elsewhere
-
-Question = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -41,14 +38,9 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def statement(question: Question) -> str:
-    """The sentence the student reads, blank filled in: the stem a reader must understand alone."""
-    prompt, answer = str(question.get("prompt", "")), question.get("answer")
-    return prompt.replace(BLANK, answer) if isinstance(answer, str) else prompt
-
-
 def stands_alone(question: Question, doc: Text) -> tuple[int, int]:
-    return int(not refers_elsewhere(statement(question), doc.lang)), 1
+    """The sentence the student reads, blank filled in, must be understood alone."""
+    return int(not refers_elsewhere(question.statement(), doc.lang)), 1
 
 
 # --- keys, distractors and swaps that are terms of the text ---------------------------------------
@@ -57,13 +49,12 @@ def stands_alone(question: Question, doc: Text) -> tuple[int, int]:
 def offered_terms(question: Question, lang: str) -> list[str]:
     """Every phrase the generator chose for the question: key, distractors, or what a false
     statement swapped in. (The key of a true statement is not visible in the exam JSON.)"""
-    kind, answer = question.get("type"), question.get("answer")
-    if kind == "true_false":
+    if isinstance(question, TrueFalse):
         pair = swap(question, lang)
         return [pair[1]] if pair else []
-    found = [answer] if isinstance(answer, str) else []
-    if kind == "mcq" and isinstance(question.get("options"), list):
-        found += [o for o in question["options"] if isinstance(o, str) and o != answer]
+    found = [question.answer]
+    if isinstance(question, Mcq):
+        found += [o for o in question.options if o != question.answer]
     return found
 
 
@@ -120,14 +111,14 @@ def swap(question: Question, lang: str) -> tuple[str, str] | None:
     if span is None:
         return None
     start, end, shift = span
-    return str(question["source_text"])[start:end], str(question["prompt"])[start : end + shift]
+    return question.source_text[start:end], question.prompt[start : end + shift]
 
 
 def swap_span(question: Question, lang: str) -> tuple[int, int, int] | None:
     """(start, end) of the swapped words in source_text, and how much longer the prompt's are."""
-    if question.get("type") != "true_false" or question.get("answer") is not False:
+    if not isinstance(question, TrueFalse) or question.answer:
         return None
-    source, prompt = str(question.get("source_text", "")), str(question.get("prompt", ""))
+    source, prompt = question.source_text, question.prompt
     if source == prompt:
         return None
     head = 0
@@ -190,7 +181,7 @@ def swap_agrees(question: Question, doc: Text) -> tuple[int, int]:
     if span is None:
         return 0, 0
     start, end, shift = span
-    source, prompt = str(question["source_text"]), str(question["prompt"])
+    source, prompt = question.source_text, question.prompt
     original, replacement = source[start:end], prompt[start : end + shift]
     if not replacement.strip():
         return 0, 1
@@ -205,10 +196,9 @@ def swap_agrees(question: Question, doc: Text) -> tuple[int, int]:
 
 def options_distinct(question: Question, doc: Text) -> tuple[int, int]:
     """No two options equal, and none contains another ("aquifer" / "confined aquifer")."""
-    options = question.get("options")
-    if question.get("type") != "mcq" or not isinstance(options, list):
+    if not isinstance(question, Mcq):
         return 0, 0
-    folded = [_fold(str(o)) for o in options]
+    folded = [_fold(o) for o in question.options]
     clash = any(a in b for i, a in enumerate(folded) for j, b in enumerate(folded) if i != j)
     return int(not clash), 1
 
@@ -228,9 +218,9 @@ _GAPS = re.compile(r"_{3,}")
 
 def debris(question: Question) -> list[str]:
     """The kinds of extraction debris in the stem; a gap beyond the one blank counts as "gap"."""
-    prompt = str(question.get("prompt", ""))
+    prompt = question.prompt
     found = [name for name, pattern in _DEBRIS.items() if pattern.search(prompt)]
-    allowed = 0 if question.get("type") == "true_false" else 1
+    allowed = 0 if isinstance(question, TrueFalse) else 1
     if len(_GAPS.findall(prompt)) > allowed:
         found.append("gap")
     return found
@@ -254,5 +244,5 @@ MEASURES: dict[str, Measure] = {
 def spread(questions: list[Question], pages: int) -> tuple[int, int]:
     """(distinct pages asked about, the most there could be): ten questions from a one-page text
     cannot spread, so the possible count is min(questions, pages), not the number of questions."""
-    distinct = len({q.get("source_page") for q in questions})
+    distinct = len({q.source_page for q in questions})
     return distinct, min(len(questions), max(1, pages))

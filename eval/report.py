@@ -1,4 +1,4 @@
-"""What the evaluation prints and keeps: the table, the floors check, and the sample for a blind judge."""
+"""What the evaluation prints and keeps: the tables and the floors check."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _cell(cell: dict[str, Any]) -> str:
 def documents_table(outcomes: list[Outcome]) -> str:
     lines = ["| document | language | pages | questions | outcome |", "|---|---|---|---|---|"]
     for o in outcomes:
-        count = len(o.exam["questions"]) if o.exam else 0
+        count = len(o.exam.questions) if o.exam else 0
         said = o.error or ("held out" if o.source.held_out else "exam")
         lines.append(f"| {o.source.name} | {o.language or '–'} | {o.pages or '–'} | {count} | {said} |")
     return "\n".join(lines)
@@ -63,43 +63,3 @@ def below_floors(languages: dict[str, dict[str, Any]], floors: dict[str, dict[st
 def read_floors(path: Path = FLOORS) -> dict[str, dict[str, float]]:
     loaded: dict[str, dict[str, float]] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
-
-
-def _plain_question(number: int, question: dict[str, Any]) -> list[str]:
-    kind = {"mcq": "multiple choice", "cloze": "fill in the blank", "true_false": "true or false"}[question["type"]]
-    lines = [f"**Q{number}** ({kind}, from page {question['source_page']})", "", f"> {question['prompt']}", ""]
-    if question["type"] == "mcq":
-        lines += [f"- {letter}) {option}" for letter, option in zip("ABCD", question["options"], strict=False)]
-        lines.append("")
-    answer = question["answer"]
-    shown = ("true" if answer else "false") if isinstance(answer, bool) else answer
-    lines += [f"Answer given: {shown}", "", "Verdict: ______ (as is / light edit / unusable)   Reason: ______", ""]
-    return lines
-
-
-def sample_markdown(outcomes: list[Outcome]) -> str:
-    """Per document: the sentences the questions were made from, then the questions and their keys.
-    Nothing of the generator (no scores, no measures, no earlier verdicts): the judge must be blind."""
-    out = [
-        "# Questions to judge",
-        "",
-        "For each question: would you hand it to students as is, after a light edit (about a minute),",
-        "or not at all (unusable)? Judge each on its own, from the source sentences only; write the",
-        "verdict and a short reason. Made by `python -m eval --sample eval/sample.md` (default options,",
-        "10 questions).",
-        "",
-    ]
-    for outcome in outcomes:
-        if outcome.exam is None:
-            continue
-        questions = outcome.exam["questions"]
-        out += [f"## {outcome.source.name}", "", "### Source sentences", ""]
-        seen: list[str] = []
-        for q in sorted(questions, key=lambda q: (q["source_page"], outcome.text.find(q["source_text"]))):
-            if q["source_text"] not in seen:
-                seen.append(q["source_text"])
-                out.append(f"- (page {q['source_page']}) {q['source_text']}")
-        out += ["", "### Questions", ""]
-        for number, question in enumerate(questions, 1):
-            out += _plain_question(number, question)
-    return "\n".join(out).rstrip() + "\n"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from examgen.generator import ExamOptions, PdfProblem, generate_exam
+from examgen.generator import Exam, ExamOptions, PdfProblem, generate_exam
 from examgen.generator.extract import read_pages
 from examgen.generator.layout import build_document
+from examgen.generator.question_types import Question
 
 from .corpus import Source
-from .measures import MEASURES, Question, Text, debris, spread
+from .measures import MEASURES, Text, debris, spread
 
 MAX_PAGES = 500  # the service's default page limit
 OPTIONS = ExamOptions(num_questions=10)  # default options: types, language auto; deterministic
@@ -22,7 +23,7 @@ class Outcome:
     source: Source
     language: str = ""
     pages: int = 0
-    exam: dict[str, Any] | None = None
+    exam: Exam | None = None
     text: str = ""
     error: str = ""
     scores: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -41,8 +42,8 @@ def evaluate(source: Source) -> Outcome:
     # The text questions quote from, extracted the way the generator extracts it.
     text = build_document(read_pages(data, MAX_PAGES).pages).text
     outcome.exam, outcome.text = exam, text
-    outcome.language, outcome.pages = exam["language"], exam["source"]["pages"]
-    outcome.scores = score(exam["questions"], Text(text, outcome.language), outcome.pages, outcome.failures)
+    outcome.language, outcome.pages = exam.language, exam.source.pages
+    outcome.scores = score(exam.questions, Text(text, outcome.language), outcome.pages, outcome.failures)
     return outcome
 
 
@@ -58,7 +59,7 @@ def score(
             passed, counted = passed + ok, counted + n
             if ok < n and failures is not None:
                 detail = ", ".join(debris(question)) if name == "clean_stem" else ""
-                failures.append({"id": str(question.get("id")), "measure": name, "detail": detail})
+                failures.append({"id": question.id, "measure": name, "detail": detail})
         totals[name] = (passed, counted)
     totals["spread"] = spread(questions, pages) if questions else (0, 0)
     return totals
@@ -74,7 +75,7 @@ def by_language(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
             outcome.language, {"documents": 0, "questions": 0, **{n: {"passed": 0, "counted": 0} for n in NAMES}}
         )
         row["documents"] += 1
-        row["questions"] += len(outcome.exam["questions"])
+        row["questions"] += len(outcome.exam.questions)
         for name, (passed, counted) in outcome.scores.items():
             row[name]["passed"] += passed
             row[name]["counted"] += counted
@@ -93,7 +94,7 @@ def as_json(outcomes: list[Outcome]) -> dict[str, Any]:
             "held_out": o.source.held_out,
             "language": o.language,
             "pages": o.pages,
-            "questions": len(o.exam["questions"]) if o.exam else 0,
+            "questions": len(o.exam.questions) if o.exam else 0,
             "error": o.error,
             "measures": {name: list(pair) for name, pair in o.scores.items()},
             "failures": o.failures,

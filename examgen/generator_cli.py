@@ -78,7 +78,7 @@ def run_generate(
                 target.write_text(body, encoding="utf-8")
             print(target)
     print(
-        f"{len(exam['questions'])} questions from {exam['source']['pages']} pages ({exam['language']}).",
+        f"{len(exam.questions)} questions from {exam.source.pages} pages ({exam.language}).",
         file=sys.stderr,
     )
     return 0

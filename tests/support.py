@@ -12,9 +12,22 @@ from typing import Any
 import httpx
 
 from examgen import testing as harness
+from examgen.generator import Cloze, Exam, Mcq, Question, Source, TrueFalse
+from examgen.generator.question_types import BLANK
 from examgen.testing import EXAMGEN, RedisServer, free_port, wait_until
 
-__all__ = ["EXAMGEN", "PDFS", "ROOT", "Proc", "RedisServer", "Stack", "examgen_env", "free_port", "wait_until"]
+__all__ = [
+    "EXAMGEN",
+    "PDFS",
+    "ROOT",
+    "Proc",
+    "RedisServer",
+    "Stack",
+    "examgen_env",
+    "free_port",
+    "sample_exam",
+    "wait_until",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 # Real PDFs made by others with real tools, copied into the repository (tests/data/README.md).
@@ -83,3 +96,51 @@ def procfile_commands() -> dict[str, list[str]]:
             name, _, command = line.partition(":")
             commands[name.strip()] = shlex.split(command)
     return commands
+
+
+def sample_exam() -> Exam:
+    """A small exam of every type, written by hand: what the API and export tests store as a worker
+    would, independent of what the generator makes of any PDF."""
+    common = {"source_page": 1}
+    mcq = [
+        ("An _____ is a layer of permeable rock that stores groundwater.", "aquifer",
+         ["aquitard", "glacier", "aquiclude"]),
+        ("_____ turns liquid water into water vapour when the sun heats the surface.", "Evaporation",
+         ["Condensation", "Precipitation", "Infiltration"]),
+    ]  # fmt: skip
+    questions: list[Question] = []
+    for prompt, answer, others in mcq:
+        text = prompt.replace(BLANK, answer)
+        options = [others[0], answer, *others[1:]]
+        questions.append(
+            Mcq(id=f"q{len(questions) + 1}", prompt=prompt, options=options, answer=answer, source_text=text,
+                explanation=f"p. 1: {text}", **common)
+        )  # fmt: skip
+    for prompt, answer, accepted in (
+        ("_____ is the release of water vapour from the leaves of plants.", "Transpiration", ["Transpiration"]),
+        ("Groundwater fills the pores of rocks below the water _____.", "table", ["table", "tables"]),
+    ):
+        text = prompt.replace(BLANK, answer)
+        questions.append(
+            Cloze(id=f"q{len(questions) + 1}", prompt=prompt, options=None, answer=answer, accepted_answers=accepted,
+                  source_text=text, explanation=f"p. 1: {text}", **common)
+        )  # fmt: skip
+    true = "Runoff is the part of precipitation that flows over the land surface into streams."
+    questions.append(
+        TrueFalse(
+            id="q5", prompt=true, options=None, answer=True, source_text=true, explanation=f"p. 1: {true}", **common
+        )
+    )
+    said = "Condensation forms clouds when rising water vapour cools."
+    false = said.replace("cools", "warms")
+    questions.append(
+        TrueFalse(id="q6", prompt=false, options=None, answer=False, source_text=said, explanation=f"p. 1: {said}",
+                  **common)
+    )  # fmt: skip
+    return Exam(
+        title="The Water Cycle",
+        language="en",
+        source=Source("notes.pdf", 1, "0" * 64),
+        generator="builtin",
+        questions=questions,
+    )

@@ -18,24 +18,22 @@ from rq.job import Job, JobStatus
 
 from examgen.app import create_app
 from examgen.core import keys
-from examgen.generator import FILE_SUFFIXES, ExamOptions, generate_exam
+from examgen.generator import FILE_SUFFIXES
 from examgen.generator import KEY_MODES as GENERATOR_KEY_MODES
 from examgen.generator import PRINTABLE as GENERATOR_PRINTABLE
+from examgen.generator.exam import to_builtins
 from examgen.services import tokens
 from examgen.services.options import EXPORTS, KEY_MODES, PRINTABLE
-from tests.support import PDFS
+from tests.support import sample_exam
 from tests.test_api import assert_error, auth, upload
-
-# Every question type, and enough questions for three different orders.
-EXPORTS_PDF = (PDFS / "multicolumn.pdf").read_bytes()
 
 Client = TestClient[Litestar]
 
 
 @pytest.fixture(scope="module")
 def exam() -> dict[str, Any]:
-    # Every question type, enough questions for three different orders.
-    return generate_exam(EXPORTS_PDF, "notes.pdf", ExamOptions(num_questions=10), max_pages=50)
+    # Every question type, enough questions for three different orders, as the JSON a worker stores.
+    return to_builtins(sample_exam())
 
 
 @pytest.fixture

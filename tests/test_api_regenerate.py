@@ -107,18 +107,21 @@ def test_regenerations_count_against_the_owners_quota(
 def test_a_regeneration_run_again_adds_its_revision_once(client: Client, redis: Redis, exam: dict[str, Any]) -> None:
     """A regeneration job whose worker died after the revision was written runs again (recovery):
     the second run answers the first revision instead of adding another."""
+    import msgspec
+
     from examgen.services import revisions
     from examgen.services.tokens import Caller
 
     token = tokens.create(redis, "alice")
     job = Job.fetch(finished(client, redis, token, exam), connection=redis)
-    qid = exam["questions"][0]["id"]
-    new = {**exam["questions"][0], "prompt": "A regenerated prompt?"}
+    first_question = revisions.generated_exam(redis, job).questions[0]
+    qid = first_question.id
+    new = msgspec.structs.replace(first_question, prompt="A regenerated prompt?")
     first = revisions.replace_question(redis, job, Caller("alice", False), qid, new, by_job="small-1")
     again = revisions.replace_question(redis, job, Caller("alice", False), qid, new, by_job="small-1")
-    assert again["revision"] == first["revision"] == 1
+    assert again.revision == first.revision == 1
     assert redis.llen(keys.revisions(job.id)) == 1
     other = revisions.replace_question(
-        redis, job, Caller("alice", False), qid, {**new, "prompt": "Another?"}, by_job="small-2"
+        redis, job, Caller("alice", False), qid, msgspec.structs.replace(new, prompt="Another?"), by_job="small-2"
     )
-    assert other["revision"] == 2
+    assert other.revision == 2

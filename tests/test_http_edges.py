@@ -24,9 +24,17 @@ EXAM = {
     "title": "<script>alert(1)</script>",
     "language": "en",
     "generator": "builtin",
-    "source": {"filename": "notes.pdf", "pages": 1},
+    "source": {"filename": "notes.pdf", "pages": 1, "sha256": "0" * 64},
     "questions": [
-        {"id": "q1", "type": "mcq", "prompt": "Water is _____.", "options": ["wet", "dry"], "answer": "wet"},
+        {
+            "id": "q1",
+            "type": "mcq",
+            "prompt": "Water is _____.",
+            "options": ["wet", "dry"],
+            "answer": "wet",
+            "source_page": 1,
+            "source_text": "Water is wet.",
+        },
     ],
 }
 

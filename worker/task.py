@@ -7,6 +7,7 @@ import time
 import zlib
 from typing import Any
 
+import msgspec
 from litestar.exceptions import HTTPException
 from rq import get_current_job
 from rq.exceptions import NoSuchJobError
@@ -65,14 +66,14 @@ def make_exam(options: dict[str, Any]) -> dict[str, Any]:
     except PdfProblem as problem:
         raise _fail(job, str(problem)) from None
     with connection.pipeline(transaction=True) as pipe:
-        pipe.set(keys.exam(job.id), json.dumps(exam, ensure_ascii=False), ex=settings.queue.result_ttl_s)
+        pipe.set(keys.exam(job.id), msgspec.json.encode(exam), ex=settings.queue.result_ttl_s)
         # Beside the exam and with its lifetime: what regenerating a question reads (worker/regenerate.py).
         pipe.set(keys.source(job.id), pack_pages(pages), ex=settings.queue.result_ttl_s)
         pipe.execute()
     storage.discard(connection, job.id)
-    job.meta.update(progress=100, pages=exam["source"]["pages"], questions=len(exam["questions"]))
+    job.meta.update(progress=100, pages=exam.source.pages, questions=len(exam.questions))
     job.save_meta()
-    return {"questions": len(exam["questions"]), "pages": exam["source"]["pages"]}
+    return {"questions": len(exam.questions), "pages": exam.source.pages}
 
 
 def regenerate_question(request: dict[str, Any]) -> dict[str, Any]:
@@ -94,8 +95,8 @@ def regenerate_question(request: dict[str, Any]) -> dict[str, Any]:
     assert isinstance(packed, bytes), "RQ's connection never decodes replies"
     pages = json.loads(zlib.decompress(packed))
     try:
-        latest = revisions.revision(connection, parent)["exam"]
-        if not any(q.get("id") == question_id for q in latest.get("questions", [])):
+        latest = revisions.revision(connection, parent).exam
+        if not any(q.id == question_id for q in latest.questions):
             raise _fail(job, f"Question {question_id} was removed from the exam before it could be regenerated.")
         question = new_question(
             pages, latest, question_id, kind=request.get("type"), attempt=int(request.get("attempt") or 0)
@@ -107,9 +108,9 @@ def regenerate_question(request: dict[str, Any]) -> dict[str, Any]:
         raise _fail(job, str(problem)) from None
     except HTTPException as refused:  # the exam expired, the question went, the revision limit
         raise _fail(job, str(refused.detail)) from None
-    job.meta.update(progress=100, questions=1, revision=record["revision"])
+    job.meta.update(progress=100, questions=1, revision=record.revision)
     job.save_meta()
-    return {"job": parent_id, "question": question_id, "revision": record["revision"], "type": question["type"]}
+    return {"job": parent_id, "question": question_id, "revision": record.revision, "type": question.type}
 
 
 def pack_pages(pages: list[str]) -> bytes:

@@ -11,35 +11,36 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any
+
+from .exam import Exam
+from .question_types import Mcq, Question
 
 # What Moodle's Aiken reader takes for a choice line or the answer line.
 _MISREAD = re.compile(r"^([A-Z][.)]\s|ANSWER\s*:)", re.IGNORECASE)
 
 
-def _line(text: Any) -> str:
-    flat = " ".join(str(text).split())
+def _line(text: str) -> str:
+    flat = " ".join(text.split())
     return "- " + flat if _MISREAD.match(flat) else flat
 
 
-def _fits(question: dict[str, Any]) -> bool:
-    options = question.get("options") or []
-    return question.get("type") == "mcq" and question.get("answer") in options and len(options) <= 26
+def _fits(question: Question) -> bool:
+    return isinstance(question, Mcq) and question.answer in question.options and len(question.options) <= 26
 
 
-def aiken_skipped(exam: dict[str, Any]) -> list[str]:
+def aiken_skipped(exam: Exam) -> list[str]:
     """Ids of the questions Aiken cannot hold (everything but multiple choice)."""
-    return [str(q.get("id")) for q in exam.get("questions", []) if not _fits(q)]
+    return [q.id for q in exam.questions if not _fits(q)]
 
 
-def render_aiken(exam: dict[str, Any]) -> str:
+def render_aiken(exam: Exam) -> str:
     blocks = []
-    for question in exam.get("questions", []):
-        if not _fits(question):
+    for question in exam.questions:
+        if not isinstance(question, Mcq) or not _fits(question):
             continue
-        options = question["options"]
-        lines = [_line(question.get("prompt", ""))]
-        lines += [f"{string.ascii_uppercase[i]}. {' '.join(str(o).split())}" for i, o in enumerate(options)]
-        lines.append(f"ANSWER: {string.ascii_uppercase[options.index(question['answer'])]}")
+        options = question.options
+        lines = [_line(question.prompt)]
+        lines += [f"{string.ascii_uppercase[i]}. {' '.join(o.split())}" for i, o in enumerate(options)]
+        lines.append(f"ANSWER: {string.ascii_uppercase[options.index(question.answer)]}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""

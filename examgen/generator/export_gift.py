@@ -10,7 +10,9 @@ as plain text, so they are not.
 from __future__ import annotations
 
 import html
-from typing import Any
+
+from .exam import Exam
+from .question_types import Cloze, Mcq, Question, TrueFalse
 
 _SPECIAL = "\\~=#{}:"
 
@@ -28,33 +30,32 @@ def _category(title: str) -> str:
     return " ".join(plain.split())[:100] or "exam"
 
 
-def _question(question: dict[str, Any]) -> str:
-    qid, kind = str(question.get("id", "")), question.get("type")
-    head = f"::{gift_escape(qid, as_html=False)}::{gift_escape(question.get('prompt', ''))} "
-    answer = question.get("answer")
+def _question(question: Question) -> str:
+    head = f"::{gift_escape(question.id, as_html=False)}::{gift_escape(question.prompt)} "
     # "####" opens the general feedback, shown after the attempt: the explanation.
-    feedback = f" ####{gift_escape(question['explanation'])}" if question.get("explanation") else ""
-    if kind == "mcq":
-        options = question.get("options") or []
-        choices = " ".join(("=" if option == answer else "~") + gift_escape(option) for option in options)
-        return head + "{" + choices + feedback + "}"
-    if kind == "true_false":
-        return head + "{" + ("TRUE" if answer is True else "FALSE") + feedback + "}"
-    accepted = question.get("accepted_answers") or [answer]
-    return head + "{" + " ".join("=" + gift_escape(str(a), as_html=False) for a in accepted) + feedback + "}"
+    feedback = f" ####{gift_escape(question.explanation)}" if question.explanation else ""
+    match question:
+        case Mcq():
+            marks = ("=" if option == question.answer else "~" for option in question.options)
+            choices = " ".join(mark + gift_escape(option) for mark, option in zip(marks, question.options, strict=True))
+            return head + "{" + choices + feedback + "}"
+        case TrueFalse():
+            return head + "{" + ("TRUE" if question.answer else "FALSE") + feedback + "}"
+        case Cloze():
+            accepted = question.answers()
+            return head + "{" + " ".join("=" + gift_escape(a, as_html=False) for a in accepted) + feedback + "}"
 
 
-def render_gift(exam: dict[str, Any]) -> str:
-    source = exam.get("source") or {}
+def render_gift(exam: Exam) -> str:
     lines = [
-        f"// {' '.join(str(exam.get('title', '')).split())}",
-        f"// examgen ({exam.get('generator', 'builtin')}) from {' '.join(str(source.get('filename', '')).split())}",
+        f"// {' '.join(exam.title.split())}",
+        f"// examgen ({exam.generator}) from {' '.join(exam.source.filename.split())}",
         "",
-        f"$CATEGORY: examgen/{_category(str(exam.get('title', '')))}",
+        f"$CATEGORY: examgen/{_category(exam.title)}",
         "",
     ]
-    for question in exam.get("questions", []):
-        lines.append(f"// {question.get('id')}: page {question.get('source_page')}")
+    for question in exam.questions:
+        lines.append(f"// {question.id}: page {question.source_page}")
         lines.append(_question(question))
         lines.append("")
     return "\n".join(lines)

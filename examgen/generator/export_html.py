@@ -16,9 +16,10 @@ from typing import Any
 
 from jinja2 import Environment
 
+from .exam import Exam
 from .labels import labels, page_label
 from .printable import answer_text, variant_label
-from .select import BLANK
+from .question_types import BLANK, TrueFalse
 
 _TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}">
@@ -57,7 +58,7 @@ _TEMPLATE = """<!doctype html>
 <section class="exam">
 <h2>{{ words.questions }}</h2>
 <ol class="questions">
-{%- for q in exam.questions %}
+{%- for q in questions %}
   <li id="{{ q.id }}" class="{{ q.type }}">
     <p class="instruction">{{ words[q.type] }}</p>
     <p class="prompt">
@@ -79,7 +80,7 @@ _TEMPLATE = """<!doctype html>
 <section class="answer-key">
 <h2>{{ words.answer_key }}</h2>
 <ol>
-{%- for q in exam.questions %}
+{%- for q in questions %}
   <li><strong>{{ q.key }}</strong> <span class="source">({{ q.page_label }})</span>
   {%- if q.explanation %}<br><span class="explanation">{{ q.explanation }}</span>{% endif %}</li>
 {%- endfor %}
@@ -98,18 +99,22 @@ _ENV = Environment(autoescape=True, keep_trailing_newline=True)
 _COMPILED = _ENV.from_string(_TEMPLATE)
 
 
-def render_html(exam: dict[str, Any], key: str = "include") -> str:
-    lang = str(exam.get("language") or "en")
+def render_html(exam: Exam, key: str = "include") -> str:
+    lang = exam.language or "en"
     words = labels(lang)
-    questions = [
+    # What the template shows of each question, besides its own fields.
+    questions: list[dict[str, Any]] = [
         {
-            **q,
-            "parts": str(q.get("prompt", "")).split(BLANK) if q.get("type") != "true_false" else [q.get("prompt", "")],
+            "id": q.id,
+            "type": q.type,
+            "options": q.options,
+            "explanation": q.explanation,
+            "parts": [q.prompt] if isinstance(q, TrueFalse) else q.prompt.split(BLANK),
             "key": answer_text(q, words),
-            "page_label": page_label(lang, int(q.get("source_page") or 0)),
+            "page_label": page_label(lang, q.source_page),
         }
-        for q in exam.get("questions", [])
+        for q in exam.questions
     ]
     return _COMPILED.render(
-        exam={**exam, "questions": questions}, words=words, lang=lang, key=key, variant_word=variant_label(exam)
+        exam=exam, questions=questions, words=words, lang=lang, key=key, variant_word=variant_label(exam)
     )

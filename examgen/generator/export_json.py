@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from .exam import Exam, to_builtins
 
 
-def render_json(exam: dict[str, Any]) -> str:
-    return json.dumps(exam, ensure_ascii=False, indent=2) + "\n"
+def render_json(exam: Exam) -> str:
+    return json.dumps(to_builtins(exam), ensure_ascii=False, indent=2) + "\n"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
-from typing import Any
+
+from .exam import Exam
+from .question_types import Cloze, Mcq, Question, TrueFalse
 
 _TYPES = {"mcq": "multichoice", "cloze": "shortanswer", "true_false": "truefalse"}
 
@@ -24,41 +26,39 @@ def _answer(parent: ET.Element, fraction: int, value: str, fmt: str) -> None:
     _text(node, "feedback", "", "html")
 
 
-def _question(quiz: ET.Element, question: dict[str, Any]) -> None:
-    kind = str(question.get("type"))
-    node = ET.SubElement(quiz, "question", {"type": _TYPES[kind]})
-    _text(node, "name", str(question.get("id", "")))
-    _text(node, "questiontext", html.escape(str(question.get("prompt", ""))), "html")
-    source = question.get("explanation") or f"p. {question.get('source_page')}: {question.get('source_text', '')}"
-    _text(node, "generalfeedback", html.escape(str(source)), "html")
+def _question(quiz: ET.Element, question: Question) -> None:
+    node = ET.SubElement(quiz, "question", {"type": _TYPES[question.type]})
+    _text(node, "name", question.id)
+    _text(node, "questiontext", html.escape(question.prompt), "html")
+    source = question.explanation or f"p. {question.source_page}: {question.source_text}"
+    _text(node, "generalfeedback", html.escape(source), "html")
     ET.SubElement(node, "defaultgrade").text = "1"
     ET.SubElement(node, "hidden").text = "0"
-    answer = question.get("answer")
-    if kind == "mcq":
-        ET.SubElement(node, "penalty").text = "0.3333333"
-        ET.SubElement(node, "single").text = "true"
-        ET.SubElement(node, "shuffleanswers").text = "true"
-        ET.SubElement(node, "answernumbering").text = "abc"
-        for option in question.get("options") or []:
-            _answer(node, 100 if option == answer else 0, html.escape(str(option)), "html")
-    elif kind == "cloze":
-        ET.SubElement(node, "penalty").text = "0.3333333"
-        ET.SubElement(node, "usecase").text = "0"
-        # Short answers are compared as plain text, where "*" is Moodle's wildcard.
-        for accepted in question.get("accepted_answers") or [answer]:
-            _answer(node, 100, str(accepted).replace("*", "\\*"), "moodle_auto_format")
-    else:
-        ET.SubElement(node, "penalty").text = "1"
-        _answer(node, 100 if answer is True else 0, "true", "moodle_auto_format")
-        _answer(node, 100 if answer is False else 0, "false", "moodle_auto_format")
+    match question:
+        case Mcq():
+            ET.SubElement(node, "penalty").text = "0.3333333"
+            ET.SubElement(node, "single").text = "true"
+            ET.SubElement(node, "shuffleanswers").text = "true"
+            ET.SubElement(node, "answernumbering").text = "abc"
+            for option in question.options:
+                _answer(node, 100 if option == question.answer else 0, html.escape(option), "html")
+        case Cloze():
+            ET.SubElement(node, "penalty").text = "0.3333333"
+            ET.SubElement(node, "usecase").text = "0"
+            # Short answers are compared as plain text, where "*" is Moodle's wildcard.
+            for accepted in question.answers():
+                _answer(node, 100, accepted.replace("*", "\\*"), "moodle_auto_format")
+        case TrueFalse():
+            ET.SubElement(node, "penalty").text = "1"
+            _answer(node, 100 if question.answer else 0, "true", "moodle_auto_format")
+            _answer(node, 0 if question.answer else 100, "false", "moodle_auto_format")
 
 
-def render_moodle(exam: dict[str, Any]) -> str:
+def render_moodle(exam: Exam) -> str:
     quiz = ET.Element("quiz")
     category = ET.SubElement(quiz, "question", {"type": "category"})
-    _text(category, "category", f"$course$/examgen/{' '.join(str(exam.get('title', 'exam')).split())}")
-    for question in exam.get("questions", []):
-        if question.get("type") in _TYPES:
-            _question(quiz, question)
+    _text(category, "category", f"$course$/examgen/{' '.join((exam.title or 'exam').split())}")
+    for question in exam.questions:
+        _question(quiz, question)
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"

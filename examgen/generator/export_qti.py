@@ -16,13 +16,13 @@ import hashlib
 import io
 import xml.etree.ElementTree as ET
 import zipfile
-from typing import Any
 
+from .exam import Exam
 from .labels import labels
+from .question_types import Cloze, Mcq, Question, TrueFalse
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _TYPES = {"mcq": "multiple_choice_question", "true_false": "true_false_question", "cloze": "short_answer_question"}
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
@@ -55,24 +55,24 @@ def _scoring(item: ET.Element, correct: str) -> None:
     _sub(condition, "setvar", "100", action="Set", varname="SCORE")
 
 
-def _item(section: ET.Element, question: dict[str, Any], words: dict[str, str]) -> None:
-    qid, kind = str(question.get("id", "")), str(question.get("type"))
+def _item(section: ET.Element, question: Question, words: dict[str, str]) -> None:
+    qid = question.id
     item = _sub(section, "item", ident=qid, title=qid)
-    _metadata(_sub(item, "itemmetadata"), {"question_type": _TYPES[kind], "points_possible": "1.0"})
+    _metadata(_sub(item, "itemmetadata"), {"question_type": _TYPES[question.type], "points_possible": "1.0"})
     presentation = _sub(item, "presentation")
-    _material(presentation, str(question.get("prompt", "")))
-    answer = question.get("answer")
-    if kind == "cloze":
-        response = _sub(presentation, "response_str", ident="response1", rcardinality="Single")
-        _sub(_sub(response, "render_fib"), "response_label", ident=f"{qid}_answer", rshuffle="No")
-        _scoring(item, str(answer))
-        return
-    if kind == "mcq":
-        choices = [str(option) for option in question.get("options") or []]
-        correct = choices.index(str(answer)) if str(answer) in choices else -1
-    else:
-        choices = [words["true"], words["false"]]
-        correct = 0 if answer is True else 1
+    _material(presentation, question.prompt)
+    match question:
+        case Cloze():
+            response = _sub(presentation, "response_str", ident="response1", rcardinality="Single")
+            _sub(_sub(response, "render_fib"), "response_label", ident=f"{qid}_answer", rshuffle="No")
+            _scoring(item, question.answer)
+            return
+        case Mcq():
+            choices = list(question.options)
+            correct = choices.index(question.answer) if question.answer in choices else -1
+        case TrueFalse():
+            choices = [words["true"], words["false"]]
+            correct = 0 if question.answer else 1
     response = _sub(presentation, "response_lid", ident="response1", rcardinality="Single")
     render = _sub(response, "render_choice", shuffle="No")
     for index, choice in enumerate(choices):
@@ -80,9 +80,8 @@ def _item(section: ET.Element, question: dict[str, Any], words: dict[str, str]) 
     _scoring(item, f"{qid}_{correct}")
 
 
-def _ident(exam: dict[str, Any]) -> str:
-    source = exam.get("source") or {}
-    basis = f"{source.get('sha256', '')}:{exam.get('title', '')}:{exam.get('variant', '')}"
+def _ident(exam: Exam) -> str:
+    basis = f"{exam.source.sha256}:{exam.title}:{exam.variant or ''}"
     return "g" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
 
@@ -92,16 +91,15 @@ def _xml(root: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
-def assessment_xml(exam: dict[str, Any], ident: str) -> bytes:
+def assessment_xml(exam: Exam, ident: str) -> bytes:
     root = ET.Element("questestinterop", {"xmlns": QTI_NS})
-    title = " ".join(str(exam.get("title", "exam")).split()) or "exam"
+    title = " ".join(exam.title.split()) or "exam"
     assessment = _sub(root, "assessment", ident=ident, title=title)
     _metadata(assessment, {"cc_maxattempts": "1"})
     section = _sub(assessment, "section", ident="root_section")
-    words = labels(str(exam.get("language") or "en"))
-    for question in exam.get("questions", []):
-        if question.get("type") in _TYPES:
-            _item(section, question, words)
+    words = labels(exam.language or "en")
+    for question in exam.questions:
+        _item(section, question, words)
     return _xml(root)
 
 
@@ -117,7 +115,7 @@ def manifest_xml(ident: str, href: str) -> bytes:
     return _xml(root)
 
 
-def render_qti(exam: dict[str, Any]) -> bytes:
+def render_qti(exam: Exam) -> bytes:
     ident = _ident(exam)
     href = f"{ident}/{ident}.xml"
     buffer = io.BytesIO()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "questions": "Questions",
@@ -65,11 +63,10 @@ def page_label(language: str, page: int) -> str:
     return pattern.format(page) if "{}" in pattern else f"{pattern} {page}"
 
 
-def explanation(question: dict[str, Any], language: str) -> str:
+def explanation(source_text: str, source_page: int, language: str, given: str = "") -> str:
     """Why the key is right, in a line: the sentence of the text it comes from, and its page. A model's
     own explanation, when it gave one, is kept."""
-    given = question.get("explanation")
-    if isinstance(given, str) and given.strip():
+    if given.strip():
         return given.strip()
-    page = page_label(language, int(question.get("source_page") or 0))
-    return labels(language)["explanation"].format(page=page, text=question.get("source_text", ""))
+    page = page_label(language, source_page)
+    return labels(language)["explanation"].format(page=page, text=source_text)

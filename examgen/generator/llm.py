@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import msgspec
 
+from .labels import explanation
 from .options import ExamOptions
+from .question_types import Question
 from .sentences import Sentence
 from .validate import question_problems
 
@@ -113,33 +116,42 @@ def _ask(url: str, body: dict[str, Any], api_key: str | None) -> list[Any]:
     raise _Unusable(f"{problem} after {RETRIES + 1} attempts")
 
 
-def _normalise(raw: Any, pages: dict[str, int], types: tuple[str, ...]) -> dict[str, Any] | None:
+def _normalise(raw: Any, pages: dict[str, int], types: tuple[str, ...], lang: str) -> Question | None:
+    """The model's question as a typed one, or None when it is not one of the allowed types' shape."""
     if not isinstance(raw, dict) or raw.get("type") not in types:
         return None
     source = raw.get("source_text")
     if not isinstance(source, str) or source not in pages:
         return None
-    options = raw.get("options")
-    return {
+    kind, answer = raw["type"], raw.get("answer")
+    fields = {
+        "type": kind,
         "id": "",
-        "type": raw["type"],
         "prompt": raw.get("prompt"),
-        "options": list(options) if raw["type"] == "mcq" and isinstance(options, list) else None,
-        "answer": raw.get("answer"),
+        "options": raw.get("options") if kind == "mcq" else None,
+        "answer": answer,
         "source_page": pages[source],
         "source_text": source,
+        "explanation": explanation(source, pages[source], lang, str(raw.get("explanation") or "")),
     }
+    if kind == "cloze":
+        fields["accepted_answers"] = [answer]  # a model's cloze comes without variants
+    try:
+        question: Question = msgspec.convert(fields, type=Question)
+    except msgspec.ValidationError:
+        return None
+    return question
 
 
 def llm_questions(
     offered: Sequence[Sentence],
-    offline: Sequence[dict[str, Any]],
+    offline: Sequence[Question],
     options: ExamOptions,
     lang: str,
     document_text: str,
     pages: int,
     backend: LlmBackend | None,
-) -> tuple[list[dict[str, Any]], str] | None:
+) -> tuple[list[Question], str] | None:
     """Questions written by the model and topped up with offline ones, with the generator label;
     None when no model is given or it gave nothing usable."""
     if backend is None or not offered:
@@ -167,15 +179,15 @@ def llm_questions(
         return None
 
     by_text = {s.text: s.page for s in chosen}
-    questions: list[dict[str, Any]] = []
+    questions: list[Question] = []
     used: set[str] = set()
     for raw in raw_questions:
-        question = _normalise(raw, by_text, options.types)
-        if question is None or question["source_text"] in used:
+        question = _normalise(raw, by_text, options.types, lang)
+        if question is None or question.source_text in used:
             continue
         if question_problems(question, document_text, pages):
             continue
-        used.add(question["source_text"])
+        used.add(question.source_text)
         questions.append(question)
         if len(questions) == options.num_questions:
             break
@@ -185,7 +197,7 @@ def llm_questions(
     for question in offline:  # fill up with offline questions about other sentences
         if len(questions) >= options.num_questions:
             break
-        if question["source_text"] not in used:
-            used.add(question["source_text"])
+        if question.source_text not in used:
+            used.add(question.source_text)
             questions.append(question)
     return questions, f"llm:{model}"

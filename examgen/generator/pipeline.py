@@ -7,13 +7,15 @@ import logging
 import random
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any
+
+import msgspec
 
 from .errors import PdfProblem
+from .exam import Exam, Source
 from .extract import RawPdf, read_pages
-from .labels import explanation
 from .llm import LlmBackend, llm_questions
 from .options import ExamOptions
+from .question_types import Cloze, Question
 from .questions import Draft, build_questions
 from .select import Candidate, spread
 from .stages import prepare
@@ -65,8 +67,8 @@ def generate_exam(
     engine: str = "pypdf",
     llm: LlmBackend | None = None,
     on_progress: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
-    """The whole pipeline: the exam JSON (docs/contract.md) of a PDF.
+) -> Exam:
+    """The whole pipeline: the exam (docs/contract.md) of a PDF.
 
     max_pages: a longer PDF is refused (PdfProblem). engine: the text engine (extract.ENGINES).
     llm: a model to write the questions, the offline method as fallback. on_progress(percent)
@@ -87,7 +89,7 @@ def generate_with_pages(
     engine: str = "pypdf",
     llm: LlmBackend | None = None,
     on_progress: Callable[[int], None] | None = None,
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[Exam, list[str]]:
     """generate_exam, and the text of each page it read: what regenerate_question needs later
     to make one more question from the same source without the PDF."""
     options = options.validated()
@@ -143,27 +145,26 @@ def generate_with_pages(
         questions, generator = from_model
     progress(98)
 
-    sound: list[dict[str, Any]] = []
+    sound: list[Question] = []
     for question in questions:
         problems = question_problems(question, doc.text, doc.pages)
         if problems:  # a bug, not a user error: leave the question out and say so in the log
-            log.warning("dropping generated question %s: %s", question.get("id"), "; ".join(problems))
+            log.warning("dropping generated question %s: %s", question.id, "; ".join(problems))
             continue
-        extra: dict[str, Any] = {"explanation": explanation(question, lang)}
-        if question["type"] == "cloze":
-            # A model's cloze comes without variants. Another form counts when the text uses it
-            # ("aquifer" for "aquifers"; never "informations").
-            accepted = question.get("accepted_answers") or [question["answer"]]
-            extra["accepted_answers"] = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
-        sound.append({**question, "id": f"q{len(sound) + 1}", **extra})
+        if isinstance(question, Cloze):
+            # Another form counts when the text uses it ("aquifer" for "aquifers"; never "informations").
+            accepted = question.answers()
+            kept = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
+            question = msgspec.structs.replace(question, accepted_answers=kept)
+        sound.append(msgspec.structs.replace(question, id=f"q{len(sound) + 1}"))
     if not sound:
         raise PdfProblem.too_little_text(prepared.words, no_sentences=True)
     progress(100)
-    exam = {
-        "title": _title(options, raw, filename),
-        "language": lang,
-        "source": {"filename": filename, "pages": doc.pages, "sha256": digest},
-        "generator": generator,
-        "questions": sound,
-    }
+    exam = Exam(
+        title=_title(options, raw, filename),
+        language=lang,
+        source=Source(filename, doc.pages, digest),
+        generator=generator,
+        questions=sound,
+    )
     return exam, raw.pages

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import string
-from typing import Any
+from .exam import Exam
+from .question_types import Question
 
 # include: questions then the answer key; none: the student copy; only: the answer key alone.
 KEY_MODES = ("include", "none", "only")
@@ -12,20 +12,13 @@ PRINTABLE = ("html", "docx")
 _VARIANT = {"en": "Variant {}", "de": "Variante {}", "fr": "Variante {}", "es": "Variante {}", "zh": "试卷 {}"}
 
 
-def variant_label(exam: dict[str, Any]) -> str:
+def variant_label(exam: Exam) -> str:
     """ "Variant B" in the exam's language, or "" for an exam that is not a variant."""
-    letter = exam.get("variant")
-    if not letter:
+    if not exam.variant:
         return ""
-    return _VARIANT.get(str(exam.get("language") or "en"), _VARIANT["en"]).format(letter)
+    return _VARIANT.get(exam.language or "en", _VARIANT["en"]).format(exam.variant)
 
 
-def answer_text(question: dict[str, Any], words: dict[str, str]) -> str:
+def answer_text(question: Question, words: dict[str, str]) -> str:
     """The key's entry for a question: "B. <choice>", "True"/"False" in the exam's words, or the answer."""
-    answer = question.get("answer")
-    if question.get("type") == "true_false":
-        return words["true"] if answer is True else words["false"]
-    options = question.get("options") or []
-    if question.get("type") == "mcq" and answer in options:
-        return f"{string.ascii_uppercase[options.index(answer)]}. {answer}"
-    return str(answer)
+    return question.key_text(words["true"], words["false"])

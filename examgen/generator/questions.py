@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from .english import other_number
-from .select import BLANK, Candidate
+from .labels import explanation
+from .question_types import BLANK, Cloze, Mcq, Question, TrueFalse
+from .select import Candidate
 from .terms import Occurrence
 
 
@@ -90,37 +91,39 @@ def accepted_answers(draft: Draft, lang: str) -> list[str]:
     return list(unique.values())
 
 
+def build_question(draft: Draft, kind: str, qid: str, rng: random.Random, lang: str, false: bool = False) -> Question:
+    """The question of type `kind` from a draft; `false` makes a true/false statement the false one."""
+    sentence = draft.candidate.sentence
+    page, text = sentence.page, sentence.text
+    why = explanation(text, page, lang)
+    if kind == "mcq":
+        options = [draft.answer, *draft.distractors[:3]]
+        rng.shuffle(options)
+        return Mcq(
+            id=qid, prompt=draft.with_key(BLANK), options=options, answer=draft.answer, source_page=page,
+            source_text=text, explanation=why,
+        )  # fmt: skip
+    if kind == "cloze":
+        return Cloze(
+            id=qid, prompt=draft.with_key(BLANK), options=None, answer=draft.answer,
+            accepted_answers=accepted_answers(draft, lang), source_page=page, source_text=text, explanation=why,
+        )  # fmt: skip
+    statement = draft.with_key(draft.false_option or "") if false else text
+    return TrueFalse(
+        id=qid, prompt=statement, options=None, answer=not false, source_page=page, source_text=text, explanation=why
+    )
+
+
 def build_questions(
     drafts: list[Draft], types: tuple[str, ...], rng: random.Random, lang: str = "en"
-) -> list[dict[str, Any]]:
+) -> list[Question]:
     kinds = assign_types(drafts, types, rng)
     true_false = [i for i, kind in enumerate(kinds) if kind == "true_false"]
     can_be_false = [i for i in true_false if drafts[i].false_option]
     # About half the statements false, as far as distractors allow.
     false_ones = set(rng.sample(can_be_false, min(len(can_be_false), (len(true_false) + 1) // 2)))
-    questions: list[dict[str, Any]] = []
+    questions: list[Question] = []
     for i, (draft, kind) in enumerate(zip(drafts, kinds, strict=True)):
-        if kind is None:
-            continue
-        sentence = draft.candidate.sentence
-        question: dict[str, Any] = {
-            "id": f"q{len(questions) + 1}",
-            "type": kind,
-            "prompt": draft.with_key(BLANK),
-            "options": None,
-            "answer": draft.answer,
-            "source_page": sentence.page,
-            "source_text": sentence.text,
-        }
-        if kind == "cloze":
-            question["accepted_answers"] = accepted_answers(draft, lang)
-        if kind == "mcq":
-            options = [draft.answer, *draft.distractors[:3]]
-            rng.shuffle(options)
-            question["options"] = options
-        elif kind == "true_false":
-            is_false = i in false_ones
-            question["prompt"] = draft.with_key(draft.false_option or "") if is_false else sentence.text
-            question["answer"] = not is_false
-        questions.append(question)
+        if kind is not None:
+            questions.append(build_question(draft, kind, f"q{len(questions) + 1}", rng, lang, i in false_ones))
     return questions

@@ -11,14 +11,16 @@ question gives another one and the same request always gives the same one.
 from __future__ import annotations
 
 import random
-from typing import Any
+
+import msgspec
 
 from .errors import NoNewQuestion
-from .labels import explanation
+from .exam import Exam
 from .language import SUPPORTED
 from .options import QUESTION_TYPES
-from .questions import Draft, accepted_answers
-from .select import BLANK, Candidate
+from .question_types import Cloze, Question
+from .questions import Draft, build_question
+from .select import Candidate
 from .stages import Prepared, prepare
 from .terms import Occurrence
 from .validate import question_problems
@@ -32,29 +34,28 @@ _TRIES = 200
 
 def regenerate_question(
     pages: list[str],
-    exam: dict[str, Any],
+    exam: Exam,
     question_id: str,
     *,
     kind: str | None = None,
     attempt: int = 0,
-) -> dict[str, Any]:
+) -> Question:
     """A new question to put in place of `question_id` (it keeps that id), of type `kind` (default:
     the replaced question's). ValueError for an unknown question or type; NoNewQuestion when the
     text has no further sentence for one; PdfProblem when the pages hold too little text."""
-    questions = list(exam.get("questions") or [])
-    old = next((q for q in questions if q.get("id") == question_id), None)
+    questions = exam.questions
+    old = next((q for q in questions if q.id == question_id), None)
     if old is None:
         raise ValueError(f"the exam has no question {question_id!r}")
-    wanted = kind or str(old.get("type"))
+    wanted = kind or old.type
     if wanted not in QUESTION_TYPES:
         raise ValueError(f"type must be one of {', '.join(QUESTION_TYPES)}")
     # The exam's language is what detection (or the job's option) chose for this very text.
-    language = exam.get("language")
+    language = exam.language
     prepared = prepare(pages, language if language in SUPPORTED else "auto")
-    used_sources = {q.get("source_text") for q in questions}
-    used_answers = {q["answer"].lower() for q in questions if isinstance(q.get("answer"), str)}
-    source = exam.get("source") or {}
-    rng = random.Random(f"{source.get('sha256', '')}|regenerate|{question_id}|{attempt}")
+    used_sources = {q.source_text for q in questions}
+    used_answers = {q.answer.lower() for q in questions if isinstance(q.answer, str)}
+    rng = random.Random(f"{exam.source.sha256}|regenerate|{question_id}|{attempt}")
 
     left = [c for c in prepared.candidates if c.sentence.text not in used_sources]
     left.sort(key=lambda c: (-c.score, c.sentence.index))
@@ -84,37 +85,22 @@ def _none_left(kind: str) -> NoNewQuestion:
 
 def _question(
     prepared: Prepared, candidate: Candidate, occurrence: Occurrence, kind: str, question_id: str, rng: random.Random
-) -> dict[str, Any] | None:
+) -> Question | None:
     """The question of this kind made from this key, or None when it cannot be a sound one."""
     finder, sentence = prepared.finder, candidate.sentence
     key_rng = random.Random(f"{rng.random()}|{sentence.index}|{occurrence.start}")
     position = sentence.index / max(1, len(prepared.sentences))
     distractors = tuple(finder.find(sentence.text, occurrence, key_rng, position))
     draft = Draft(candidate, occurrence, distractors, finder.false_statement(sentence.text, occurrence, distractors))
-    question: dict[str, Any] = {
-        "id": question_id,
-        "type": kind,
-        "prompt": draft.with_key(BLANK),
-        "options": None,
-        "answer": draft.answer,
-        "source_page": sentence.page,
-        "source_text": sentence.text,
-    }
-    if kind == "mcq":
-        if len(distractors) < 3:
-            return None
-        options = [draft.answer, *distractors[:3]]
-        rng.shuffle(options)
-        question["options"] = options
-    elif kind == "true_false":
-        false = draft.false_option is not None and rng.random() < 0.5
-        question["prompt"] = draft.with_key(draft.false_option or "") if false else sentence.text
-        question["answer"] = not false
+    if kind == "mcq" and len(distractors) < 3:
+        return None
+    false = kind == "true_false" and draft.false_option is not None and rng.random() < 0.5
+    question = build_question(draft, kind, question_id, rng, prepared.lang, false)
     if question_problems(question, prepared.doc.text, prepared.doc.pages):
         return None
-    question["explanation"] = explanation(question, prepared.lang)
-    if kind == "cloze":
+    if isinstance(question, Cloze):
         # Another form counts only when the text itself uses it, as in a generated exam.
-        accepted = accepted_answers(draft, prepared.lang)
-        question["accepted_answers"] = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
+        accepted = question.accepted_answers
+        kept = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
+        question = msgspec.structs.replace(question, accepted_answers=kept)
     return question

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from .exam import Exam
 from .export_aiken import render_aiken
 from .export_docx import render_docx
 from .export_gift import render_gift
@@ -16,7 +16,7 @@ from .printable import KEY_MODES, PRINTABLE
 from .variants import make_variant
 
 # Text formats render to str, the zip and Word formats to bytes.
-FORMATS: dict[str, tuple[Callable[[dict[str, Any]], str | bytes], str]] = {
+FORMATS: dict[str, tuple[Callable[[Exam], str | bytes], str]] = {
     "json": (render_json, "application/json"),
     "html": (render_html, "text/html; charset=utf-8"),
     "gift": (render_gift, "text/plain; charset=utf-8"),
@@ -25,7 +25,7 @@ FORMATS: dict[str, tuple[Callable[[dict[str, Any]], str | bytes], str]] = {
     "aiken": (render_aiken, "text/plain; charset=utf-8"),
     "docx": (render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
-_KEYED: dict[str, Callable[[dict[str, Any], str], str | bytes]] = {"html": render_html, "docx": render_docx}
+_KEYED: dict[str, Callable[[Exam, str], str | bytes]] = {"html": render_html, "docx": render_docx}
 
 
 # The file name ending of each format, as `examgen generate` and `examgen submit` write them.
@@ -41,9 +41,7 @@ FILE_SUFFIXES = {
 BINARY_FORMATS = ("qti", "docx")
 
 
-def render_exam(
-    exam: dict[str, Any], fmt: str, *, key: str = "include", variant: str | None = None
-) -> tuple[str | bytes, str]:
+def render_exam(exam: Exam, fmt: str, *, key: str = "include", variant: str | None = None) -> tuple[str | bytes, str]:
     """(body, media type) of the exam in `fmt`: text formats give str, "qti" and "docx" bytes.
 
     `key` ("include", "none", "only") applies to the printable formats, html and docx; `variant`

@@ -11,7 +11,11 @@ from __future__ import annotations
 import hashlib
 import random
 import string
-from typing import Any
+
+import msgspec
+
+from .exam import Exam
+from .question_types import Mcq
 
 LETTERS = string.ascii_uppercase
 MAX_VARIANTS = len(LETTERS)
@@ -24,23 +28,22 @@ def variant_letters(count: int) -> str:
     return LETTERS[:count]
 
 
-def variant_seed(exam: dict[str, Any], letter: str) -> bytes:
-    source = exam.get("source") or {}
-    basis = f"{source.get('sha256', '')}\n{exam.get('title', '')}\n{letter}"
+def variant_seed(exam: Exam, letter: str) -> bytes:
+    basis = f"{exam.source.sha256}\n{exam.title}\n{letter}"
     return hashlib.sha256(basis.encode("utf-8")).digest()
 
 
-def make_variant(exam: dict[str, Any], letter: str) -> dict[str, Any]:
-    """The exam as variant `letter` (one of A–Z), with `"variant": letter` added."""
+def make_variant(exam: Exam, letter: str) -> Exam:
+    """The exam as variant `letter` (one of A–Z), with `variant` set to the letter."""
     if len(letter) != 1 or letter not in LETTERS:
         raise ValueError(f"a variant is one capital letter A–Z, not {letter!r}")
-    questions = [dict(q) for q in exam.get("questions", [])]
+    questions = list(exam.questions)
     if letter != "A":
         rng = random.Random(variant_seed(exam, letter))
         rng.shuffle(questions)
-        for question in questions:
-            if isinstance(question.get("options"), list):
-                options = list(question["options"])
+        for index, question in enumerate(questions):
+            if isinstance(question, Mcq):
+                options = list(question.options)
                 rng.shuffle(options)
-                question["options"] = options
-    return {**exam, "questions": questions, "variant": letter}
+                questions[index] = msgspec.structs.replace(question, options=options)
+    return msgspec.structs.replace(exam, questions=questions, variant=letter)

@@ -9,8 +9,6 @@ HTTP exceptions, as in examgen.services.jobs.
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar.exceptions import HTTPException, NotFoundException
 from redis import Redis
 from rq.job import Job
@@ -20,7 +18,7 @@ from examgen.core.jobstates import REGENERATE_QUESTION, is_exam_job
 from examgen.core.settings import get_settings
 from examgen.core.submission import OverQuota
 from examgen.core.submission import submit as write
-from examgen.generator import QUESTION_TYPES
+from examgen.generator import QUESTION_TYPES, Question
 from examgen.services import jobview, revisions
 from examgen.services import status as queue_status
 from examgen.services.jobs import over_quota, owned_job
@@ -32,10 +30,10 @@ class NoSource(HTTPException):
     status_code = 409
 
 
-def wanted_type(question: dict[str, Any], kind: object) -> str:
+def wanted_type(question: Question, kind: object) -> str:
     """The type asked for (default: the question's own), or 422."""
     if kind is None or kind == "":
-        return str(question.get("type"))
+        return question.type
     if kind not in QUESTION_TYPES:
         raise revisions.InvalidEdit(f"`type` must be one of {', '.join(QUESTION_TYPES)}.")
     return str(kind)
@@ -47,8 +45,8 @@ def request(redis: Redis, caller: Caller, job: Job, question_id: str, kind: obje
     (jobs generated before this release), 422 for an unknown type, 429 over the owner's quota."""
     if not is_exam_job(job.func_name):
         raise NotFoundException("This job makes no exam (it regenerates a question of one).")
-    latest = revisions.revision(redis, job)["exam"]
-    question = next((q for q in latest.get("questions", []) if q.get("id") == question_id), None)
+    latest = revisions.revision(redis, job).exam
+    question = next((q for q in latest.questions if q.id == question_id), None)
     if question is None:
         raise NotFoundException(f"This exam has no question {question_id[: revisions.MAX_ID_CHARS]}.")
     kind = wanted_type(question, kind)

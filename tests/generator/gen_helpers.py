@@ -7,11 +7,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from chinese_fixture import build_pdf
 
+from examgen.generator import Exam
+from examgen.generator.exam import to_builtins
 from examgen.generator.extract import read_pages
 from examgen.generator.layout import build_document
-from examgen.generator.select import BLANK
+from examgen.generator.question_types import BLANK
 from tests.support import PDFS
 
 
@@ -34,8 +37,22 @@ def extracted_text(data: bytes) -> str:
 EXTRA = ("explanation", "accepted_answers")
 
 
-def assert_sound(exam: dict[str, Any], text: str, types: tuple[str, ...] = ("mcq", "cloze", "true_false")) -> None:
-    """Every rule of docs/contract.md for every question, with the question in the failure message."""
+def plain(exam: Exam) -> dict[str, Any]:
+    """The exam as the JSON a client reads."""
+    return to_builtins(exam)
+
+
+def typed(exam: Exam | dict[str, Any]) -> Exam:
+    """An exam written as JSON in a test, as the typed value the generator's functions take."""
+    return exam if isinstance(exam, Exam) else msgspec.convert(exam, type=Exam)
+
+
+def assert_sound(
+    typed: Exam | dict[str, Any], text: str, types: tuple[str, ...] = ("mcq", "cloze", "true_false")
+) -> None:
+    """Every rule of docs/contract.md for every question, read in the exam's JSON, with the question in
+    the failure message."""
+    exam = plain(typed) if isinstance(typed, Exam) else typed
     assert set(exam) >= {"title", "language", "source", "generator", "questions"}
     assert set(exam["source"]) == {"filename", "pages", "sha256"}
     questions = exam["questions"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from chinese_fixture import CHAPTERS
-from gen_helpers import assert_sound, extracted_text
+from gen_helpers import assert_sound, extracted_text, plain
 
 from examgen.generator import ExamOptions, generate_exam
 from examgen.generator.terms import find_numbers
@@ -25,7 +25,7 @@ def test_lines_are_joined_without_spaces_and_page_numbers_dropped(chinese_pdf: b
 
 
 def test_chinese_exam_is_sound(chinese_pdf: bytes) -> None:
-    exam = generate_exam(chinese_pdf, "讲义.pdf", ExamOptions(num_questions=15), max_pages=50)
+    exam = plain(generate_exam(chinese_pdf, "讲义.pdf", ExamOptions(num_questions=15), max_pages=50))
     assert exam["language"] == "zh" and exam["title"] == "中国高中课程讲义"
     assert exam["source"]["pages"] >= 3
     assert len(exam["questions"]) >= 12
@@ -40,11 +40,11 @@ def test_chinese_exam_is_sound(chinese_pdf: bytes) -> None:
 
 
 def test_forced_language_uses_the_chinese_pipeline(chinese_pdf: bytes) -> None:
-    exam = generate_exam(chinese_pdf, "x.pdf", ExamOptions(num_questions=5, language="zh"), max_pages=50)
+    exam = plain(generate_exam(chinese_pdf, "x.pdf", ExamOptions(num_questions=5, language="zh"), max_pages=50))
     assert exam["language"] == "zh" and 1 <= len(exam["questions"]) <= 5
 
 
 def test_only_mcq_gives_only_good_mcq(chinese_pdf: bytes) -> None:
-    exam = generate_exam(chinese_pdf, "x.pdf", ExamOptions(num_questions=8, types=("mcq",)), max_pages=50)
+    exam = plain(generate_exam(chinese_pdf, "x.pdf", ExamOptions(num_questions=8, types=("mcq",)), max_pages=50))
     assert exam["questions"] and all(q["type"] == "mcq" for q in exam["questions"])
     assert_sound(exam, extracted_text(chinese_pdf), types=("mcq",))

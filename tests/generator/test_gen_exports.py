@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from gen_helpers import chinese_pdf_bytes
+from gen_helpers import chinese_pdf_bytes, plain, typed
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,14 +67,14 @@ def _exam(title: str = NASTY) -> dict[str, Any]:
 
 
 def test_json_round_trips_and_keeps_unicode() -> None:
-    body, media = render_exam(_exam(), "json")
+    body, media = render_exam(typed(_exam()), "json")
     assert media == "application/json"
     assert json.loads(body) == _exam()
     assert "光合作用" in body  # ensure_ascii=False: readable UTF-8, not \\u escapes
 
 
 def test_html_escapes_and_puts_the_key_last() -> None:
-    body, media = render_exam(_exam(), "html")
+    body, media = render_exam(typed(_exam()), "html")
     assert media.startswith("text/html") and "charset=utf-8" in media
     assert '<meta charset="utf-8">' in body
     assert "<script>" not in body and "&lt;script&gt;" in body and "<b>bold" not in body
@@ -88,7 +88,7 @@ def test_html_escapes_and_puts_the_key_last() -> None:
 
 def test_html_labels_follow_the_language() -> None:
     exam = {**_exam("讲义"), "language": "zh"}
-    body, _ = render_exam(exam, "html")
+    body, _ = render_exam(typed(exam), "html")
     assert 'lang="zh"' in body and "参考答案" in body and "第1页" in body
 
 
@@ -111,7 +111,7 @@ def _gift_questions(body: str) -> list[tuple[str, str, str]]:
 
 
 def test_gift_parses_back() -> None:
-    body, media = render_exam(_exam(), "gift")
+    body, media = render_exam(typed(_exam()), "gift")
     assert media.startswith("text/plain")
     questions = _gift_questions(body)
     assert [name for name, _, _ in questions] == ["q1", "q2", "q3", "q4"]
@@ -149,16 +149,16 @@ def test_gift_shows_script_as_text_as_moodle_xml_does() -> None:
     exam = _exam()
     exam["questions"][0]["prompt"] = "<script>alert(1)</script> is _____."
     exam["questions"][0]["options"] = ["<img src=x onerror=alert(1)>", "#hash"]
-    gift = render_exam(exam, "gift")[0]
+    gift = render_exam(typed(exam), "gift")[0]
     body = "\n".join(line for line in gift.splitlines() if not line.startswith("//"))  # comments are not imported
     assert "<script>" not in body and "<img" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and r"&lt;img src\=x onerror\=alert(1)&gt;" in body
-    moodle = render_exam(exam, "moodle")[0]
+    moodle = render_exam(typed(exam), "moodle")[0]
     assert "&amp;lt;script&amp;gt;" in moodle  # XML-escaped HTML-escaped: the same text reaches Moodle
 
 
 def test_moodle_xml() -> None:
-    body, media = render_exam(_exam(), "moodle")
+    body, media = render_exam(typed(_exam()), "moodle")
     assert media == "application/xml" and body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     quiz = ET.fromstring(body.encode("utf-8"))
     questions = quiz.findall("question")
@@ -178,15 +178,15 @@ def test_moodle_xml() -> None:
 
 def test_unknown_format() -> None:
     with pytest.raises(ValueError):
-        render_exam(_exam(), "pdf")
+        render_exam(typed(_exam()), "pdf")
 
 
 def test_every_format_of_a_generated_chinese_exam() -> None:
-    exam = generate_exam(chinese_pdf_bytes(), "讲义.pdf", ExamOptions(num_questions=6), max_pages=50)
-    assert json.loads(render_exam(exam, "json")[0]) == exam
-    page = render_exam(exam, "html")[0]
+    exam = plain(generate_exam(chinese_pdf_bytes(), "讲义.pdf", ExamOptions(num_questions=6), max_pages=50))
+    assert json.loads(render_exam(typed(exam), "json")[0]) == exam
+    page = render_exam(typed(exam), "html")[0]
     for question in exam["questions"]:
         assert all(html.escape(part) in page for part in question["prompt"].split("_____"))
-    assert len(_gift_questions(render_exam(exam, "gift")[0])) == len(exam["questions"])
-    quiz = ET.fromstring(render_exam(exam, "moodle")[0].encode("utf-8"))
+    assert len(_gift_questions(render_exam(typed(exam), "gift")[0])) == len(exam["questions"])
+    quiz = ET.fromstring(render_exam(typed(exam), "moodle")[0].encode("utf-8"))
     assert len(quiz.findall("question")) == len(exam["questions"]) + 1

@@ -21,6 +21,7 @@ from typing import Any
 import docx
 import moodle_xml_parser.parser as moodle_reader
 import pytest
+from gen_helpers import plain, typed
 from lxml import etree
 from pygiftparser import parser as gift_reader
 from qti_rules import CP_MODELS, CP_NS, QTI_MODELS, QTI_NS, problems
@@ -34,7 +35,7 @@ def exam(pdfs: Path) -> dict[str, Any]:
     # A real two-column LaTeX paper: every question type comes out of it (the pdflatex filler text
     # gives too few sound questions since the quality checks of issue 13).
     pdf = pdfs / "multicolumn.pdf"
-    made = generate_exam(pdf.read_bytes(), pdf.name, ExamOptions(num_questions=12), max_pages=50)
+    made = plain(generate_exam(pdf.read_bytes(), pdf.name, ExamOptions(num_questions=12), max_pages=50))
     assert {q["type"] for q in made["questions"]} == {"mcq", "cloze", "true_false"}
     return made
 
@@ -46,7 +47,7 @@ def _gift_plain(text: str) -> str:
 @pytest.mark.parametrize("which", ["nasty", "generated"])
 def test_gift_reads_back_with_an_independent_parser(which: str, exam: dict[str, Any]) -> None:
     source = _exam() if which == "nasty" else exam
-    parsed = gift_reader.parse(render_exam(source, "gift")[0])
+    parsed = gift_reader.parse(render_exam(typed(source), "gift")[0])
     kinds = {"mcq": "MultipleChoiceRadio", "cloze": "Short", "true_false": "TrueFalse"}
     assert [q.name for q in parsed.questions] == [q["id"] for q in source["questions"]]
     for question, read in zip(source["questions"], parsed.questions, strict=True):
@@ -65,8 +66,8 @@ def test_gift_reads_back_with_an_independent_parser(which: str, exam: dict[str, 
 
 
 def test_moodle_xml_reads_back_with_moodle_xml_parser(exam: dict[str, Any]) -> None:
-    for source in (_exam(), exam, make_variant(exam, "C")):
-        read = moodle_reader.parse_string(render_exam(source, "moodle")[0])["multichoice"]
+    for source in (_exam(), exam, plain(make_variant(typed(exam), "C"))):
+        read = moodle_reader.parse_string(render_exam(typed(source), "moodle")[0])["multichoice"]
         mcqs = [q for q in source["questions"] if q["type"] == "mcq"]
         assert [q.name for q in read] == [q["id"] for q in mcqs]
         for question, parsed in zip(mcqs, read, strict=True):
@@ -79,7 +80,7 @@ def test_moodle_xml_reads_back_with_moodle_xml_parser(exam: dict[str, Any]) -> N
 
 
 def _qti(source: dict[str, Any]) -> tuple[etree._Element, etree._Element, zipfile.ZipFile]:
-    body, media = render_exam(source, "qti")
+    body, media = render_exam(typed(source), "qti")
     assert media == "application/zip" and isinstance(body, bytes)
     archive = zipfile.ZipFile(io.BytesIO(body))
     assert archive.testzip() is None
@@ -141,12 +142,12 @@ def test_the_qti_checker_finds_what_the_dtd_forbids(exam: dict[str, Any]) -> Non
 
 
 def test_qti_is_the_same_bytes_for_the_same_exam(exam: dict[str, Any]) -> None:
-    assert render_exam(exam, "qti")[0] == render_exam(exam, "qti")[0]
-    assert render_exam(exam, "qti", variant="B")[0] != render_exam(exam, "qti")[0]
+    assert render_exam(typed(exam), "qti")[0] == render_exam(typed(exam), "qti")[0]
+    assert render_exam(typed(exam), "qti", variant="B")[0] != render_exam(typed(exam), "qti")[0]
 
 
 def test_aiken_holds_the_multiple_choice_questions_by_moodles_rules(exam: dict[str, Any]) -> None:
-    body, media = render_exam(exam, "aiken")
+    body, media = render_exam(typed(exam), "aiken")
     assert media.startswith("text/plain") and isinstance(body, str)
     mcqs = [q for q in exam["questions"] if q["type"] == "mcq"]
     blocks = body.strip("\n").split("\n\n")
@@ -160,13 +161,13 @@ def test_aiken_holds_the_multiple_choice_questions_by_moodles_rules(exam: dict[s
             f"{letter}. {option}" for letter, option in zip(letters, question["options"], strict=True)
         ]
         assert lines[-1] == f"ANSWER: {letters[question['options'].index(question['answer'])]}"
-    assert aiken_skipped(exam) == [q["id"] for q in exam["questions"] if q["type"] != "mcq"]
+    assert aiken_skipped(typed(exam)) == [q["id"] for q in exam["questions"] if q["type"] != "mcq"]
 
 
 def test_aiken_guards_a_question_that_reads_as_a_choice() -> None:
     source = _exam()
     source["questions"][0]["prompt"] = "B. _____ is the answer"
-    first = render_exam(source, "aiken")[0].split("\n")[0]
+    first = render_exam(typed(source), "aiken")[0].split("\n")[0]
     assert first == "- B. _____ is the answer"
 
 
@@ -176,7 +177,7 @@ def _docx_texts(body: str | bytes) -> list[str]:
 
 
 def test_docx_reads_back_with_python_docx_in_each_copy(exam: dict[str, Any]) -> None:
-    whole = _docx_texts(render_exam(exam, "docx")[0])
+    whole = _docx_texts(render_exam(typed(exam), "docx")[0])
     assert whole[0] == exam["title"]
     for number, question in enumerate(exam["questions"], start=1):
         prompt = question["prompt"].replace("_____", "__________")
@@ -184,18 +185,18 @@ def test_docx_reads_back_with_python_docx_in_each_copy(exam: dict[str, Any]) -> 
         for letter, option in zip(string.ascii_uppercase, question["options"] or [], strict=False):
             assert f"{letter}. {option}" in whole
     assert "Answer key" in whole
-    student = _docx_texts(render_exam(exam, "docx", key="none")[0])
+    student = _docx_texts(render_exam(typed(exam), "docx", key="none")[0])
     assert "Answer key" not in student and "Questions" in student
-    key_only = _docx_texts(render_exam(exam, "docx", key="only")[0])
+    key_only = _docx_texts(render_exam(typed(exam), "docx", key="only")[0])
     assert "Questions" not in key_only and "Answer key" in key_only
     answers = key_only[key_only.index("Answer key") + 1 :]
     assert len(answers) == len(exam["questions"])
 
 
 def test_html_student_copy_and_answer_key_are_separate(exam: dict[str, Any]) -> None:
-    student = str(render_exam(exam, "html", key="none")[0])
-    key_only = str(render_exam(exam, "html", key="only")[0])
-    both = str(render_exam(exam, "html")[0])
+    student = str(render_exam(typed(exam), "html", key="none")[0])
+    key_only = str(render_exam(typed(exam), "html", key="only")[0])
+    both = str(render_exam(typed(exam), "html")[0])
     assert 'class="answer-key"' not in student and 'class="exam"' in student
     assert 'class="answer-key"' in key_only and 'class="exam"' not in key_only
     assert 'class="answer-key"' in both and 'class="exam"' in both
@@ -203,9 +204,9 @@ def test_html_student_copy_and_answer_key_are_separate(exam: dict[str, Any]) -> 
 
 def test_variants_shuffle_questions_and_options_the_same_way_every_time(exam: dict[str, Any]) -> None:
     assert variant_letters(3) == "ABC"
-    a, b, c = (make_variant(exam, letter) for letter in "ABC")
+    a, b, c = (plain(make_variant(typed(exam), letter)) for letter in "ABC")
     assert [q["id"] for q in a["questions"]] == [q["id"] for q in exam["questions"]]
-    assert make_variant(exam, "B") == b
+    assert plain(make_variant(typed(exam), "B")) == b
     orders = {tuple(q["id"] for q in v["questions"]) for v in (a, b, c)}
     assert len(orders) == 3
     by_id = {q["id"]: q for q in exam["questions"]}
@@ -220,7 +221,7 @@ def test_variants_shuffle_questions_and_options_the_same_way_every_time(exam: di
                 moved_options += question["options"] != original["options"]
     assert moved_options > 0
     # Each variant's key follows its own order.
-    key_b = str(render_exam(exam, "html", key="only", variant="B")[0])
+    key_b = str(render_exam(typed(exam), "html", key="only", variant="B")[0])
     first = b["questions"][0]
     assert "Variant B" in key_b
     if first["type"] == "mcq":
@@ -239,4 +240,4 @@ def test_variants_shuffle_questions_and_options_the_same_way_every_time(exam: di
 )
 def test_unknown_format_key_or_variant_is_refused(fmt: str, options: dict[str, str]) -> None:
     with pytest.raises(ValueError):
-        render_exam(_exam(), fmt, **options)
+        render_exam(typed(_exam()), fmt, **options)

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from gen_helpers import assert_sound, english_pdf_bytes, extracted_text
+from gen_helpers import assert_sound, english_pdf_bytes, extracted_text, plain
 
 from examgen.core.settings import get_settings
 from examgen.generator import ExamOptions, LlmBackend, generate_exam, llm
@@ -81,7 +81,7 @@ def backend(model: FakeModel, url: str | None = None) -> LlmBackend:
 
 def _exam(backend: LlmBackend | None, options: ExamOptions | None = None) -> dict[str, Any]:
     options = options or ExamOptions(num_questions=8)
-    return generate_exam(english_pdf_bytes(), "water.pdf", options, max_pages=10, llm=backend)
+    return plain(generate_exam(english_pdf_bytes(), "water.pdf", options, max_pages=10, llm=backend))
 
 
 def test_model_questions_are_validated_and_topped_up(fake_model: FakeModel) -> None:

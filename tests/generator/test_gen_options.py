@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from gen_helpers import ENGLISH_COURSE, assert_sound, english_pdf_bytes, extracted_text
+from gen_helpers import ENGLISH_COURSE, assert_sound, english_pdf_bytes, extracted_text, plain
 
 from examgen.generator import ExamOptions, generate_exam
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("types", [("mcq",), ("cloze",), ("true_false",), ("mcq", "true_false"), ("cloze", "mcq")])
 def test_requested_types_only(types: tuple[str, ...]) -> None:
     data = english_pdf_bytes()
-    exam = generate_exam(data, "water.pdf", ExamOptions(num_questions=10, types=types), max_pages=10)
+    exam = plain(generate_exam(data, "water.pdf", ExamOptions(num_questions=10, types=types), max_pages=10))
     assert_sound(exam, extracted_text(data), types=types)
     kinds = Counter(q["type"] for q in exam["questions"])
     assert set(kinds) <= set(types)
@@ -33,17 +33,17 @@ def test_requested_types_only(types: tuple[str, ...]) -> None:
 
 def test_num_questions_is_a_maximum() -> None:
     data = english_pdf_bytes()
-    three = generate_exam(data, "w.pdf", ExamOptions(num_questions=3), max_pages=10)
+    three = plain(generate_exam(data, "w.pdf", ExamOptions(num_questions=3), max_pages=10))
     assert len(three["questions"]) == 3
-    many = generate_exam(data, "w.pdf", ExamOptions(num_questions=100), max_pages=10)
+    many = plain(generate_exam(data, "w.pdf", ExamOptions(num_questions=100), max_pages=10))
     assert 10 <= len(many["questions"]) <= len(ENGLISH_COURSE)  # one per sentence at most, never padded
     assert_sound(many, extracted_text(data))
 
 
 def test_titles() -> None:
     data = english_pdf_bytes()
-    assert generate_exam(data, "w.pdf", ExamOptions(num_questions=1), max_pages=10)["title"] == "The Water Cycle"
-    titled = generate_exam(data, "w.pdf", ExamOptions(num_questions=1, title="  Quiz   3 "), max_pages=10)
+    assert generate_exam(data, "w.pdf", ExamOptions(num_questions=1), max_pages=10).title == "The Water Cycle"
+    titled = plain(generate_exam(data, "w.pdf", ExamOptions(num_questions=1, title="  Quiz   3 "), max_pages=10))
     assert titled["title"] == "Quiz 3"
 
 
@@ -64,9 +64,9 @@ def test_invalid_options(options: ExamOptions) -> None:
 
 def test_same_input_same_exam() -> None:
     data = english_pdf_bytes()
-    first = generate_exam(data, "w.pdf", ExamOptions(), max_pages=10)
-    assert generate_exam(data, "w.pdf", ExamOptions(), max_pages=10) == first
-    other = generate_exam(data, "w.pdf", ExamOptions(num_questions=9), max_pages=10)
+    first = plain(generate_exam(data, "w.pdf", ExamOptions(), max_pages=10))
+    assert plain(generate_exam(data, "w.pdf", ExamOptions(), max_pages=10)) == first
+    other = plain(generate_exam(data, "w.pdf", ExamOptions(num_questions=9), max_pages=10))
     assert other != first
 
 

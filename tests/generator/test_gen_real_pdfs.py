@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gen_helpers import assert_sound
+from gen_helpers import assert_sound, plain
 
 from examgen.generator import ExamOptions, PdfProblem, check_pdf_cheaply, generate_exam, pipeline
 from examgen.generator.extract import RawPdf, read_pages
@@ -44,7 +44,9 @@ def test_real_pdf_outcome(pdfs: Path, name: str, monkeypatch: pytest.MonkeyPatch
     seen: list[RawPdf] = []
     monkeypatch.setattr(pipeline, "read_pages", lambda *args, **kw: seen.append(read_pages(*args, **kw)) or seen[-1])
     try:
-        exam = generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500, on_progress=progress.append)
+        exam = plain(
+            generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500, on_progress=progress.append)
+        )
     except PdfProblem as problem:
         assert problem.kind in EXPECTED[name], f"{name}: {problem.kind}: {problem}"
         assert "pypdf" not in str(problem).lower() and str(problem).endswith(".")

@@ -6,7 +6,7 @@ import random
 import xml.etree.ElementTree as ET
 
 import pytest
-from gen_helpers import english_pdf_bytes, extracted_text
+from gen_helpers import english_pdf_bytes, extracted_text, plain, typed
 
 from examgen.generator import ExamOptions, generate_exam, render_exam
 from examgen.generator.chars import normalize_line
@@ -138,7 +138,7 @@ def test_without_a_safe_swap_a_true_false_question_is_a_true_statement() -> None
     key = _term("Glaciers", shape="1:term:pl")
     draft = Draft(Candidate(sentence, (Occurrence(key, 0, 8),), 1.0), Occurrence(key, 0, 8), ("ocean",), None)
     (question,) = build_questions([draft], ("true_false",), random.Random(1))
-    assert question["answer"] is True and question["prompt"] == sentence.text
+    assert question.answer is True and question.prompt == sentence.text
 
 
 def test_english_keys_are_noun_phrases() -> None:
@@ -219,11 +219,11 @@ def test_cloze_accepts_the_other_number_and_the_name_in_brackets() -> None:
     draft = _cloze("能量的主要载体是三磷酸腺苷（ATP），细胞需要能量。", "三磷酸腺苷", "zh:noun")
     assert accepted_answers(draft, "zh") == ["三磷酸腺苷", "ATP"]
     (question,) = build_questions([draft], ("cloze",), random.Random(1), "zh")
-    assert question["accepted_answers"] == ["三磷酸腺苷", "ATP"]
+    assert question.accepted_answers == ["三磷酸腺苷", "ATP"]
 
 
 def test_every_question_explains_itself_with_its_sentence_and_page() -> None:
-    exam = generate_exam(english_pdf_bytes(), "water.pdf", ExamOptions(num_questions=12), max_pages=10)
+    exam = plain(generate_exam(english_pdf_bytes(), "water.pdf", ExamOptions(num_questions=12), max_pages=10))
     for question in exam["questions"]:
         assert question["source_text"] in question["explanation"]
         assert f"p. {question['source_page']}" in question["explanation"]
@@ -253,12 +253,12 @@ def test_exports_carry_the_explanation_and_every_accepted_answer() -> None:
             }
         ],
     }
-    gift = render_exam(exam, "gift")[0]
+    gift = render_exam(typed(exam), "gift")[0]
     assert "{=Aquifers =Aquifer ####The text says (p. 3)\\: Aquifers store groundwater.}" in gift
-    moodle = ET.fromstring(render_exam(exam, "moodle")[0])
+    moodle = ET.fromstring(render_exam(typed(exam), "moodle")[0])
     assert [a.findtext("text") for a in moodle.iter("answer")] == ["Aquifers", "Aquifer"]
     assert moodle.findtext(".//generalfeedback/text") == "The text says (p. 3): Aquifers store groundwater."
-    assert "The text says (p. 3): Aquifers store groundwater." in render_exam(exam, "html")[0]
+    assert "The text says (p. 3): Aquifers store groundwater." in render_exam(typed(exam), "html")[0]
 
 
 def test_statements_that_can_be_false_are_the_ones_made_true_false() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gen_helpers import assert_sound
+from gen_helpers import assert_sound, plain
 from test_gen_real_pdfs import EXPECTED
 
 from examgen.core import settings as settings_module
@@ -45,7 +45,7 @@ def pdfium_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def _outcome(data: bytes, name: str, engine: str = "pypdf") -> tuple[str, dict[str, Any] | None]:
     try:
-        exam = generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500, engine=engine)
+        exam = plain(generate_exam(data, name, ExamOptions(num_questions=12), max_pages=500, engine=engine))
     except PdfProblem as problem:
         assert "pdfium" not in str(problem).lower() and str(problem).endswith(".")
         return problem.kind, None
