@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from examgen.generator.english import can_be_noun, is_plural
+from examgen.generator.lang import profile
 from examgen.generator.question_types import Mcq, Question, TrueFalse
 from examgen.generator.standalone import refers_elsewhere
 
@@ -97,6 +98,9 @@ def is_term(phrase: str, doc: Text) -> bool:
 
 
 def terms_of_text(question: Question, doc: Text) -> tuple[int, int]:
+    pair = swap(question, doc.lang)
+    if pair is not None and _NUMBER.search(pair[0]) and _NUMBER.sub("#", pair[0]) == _NUMBER.sub("#", pair[1]):
+        return 0, 0  # a quantity changed with its unit kept: a false value, never a term of the text
     phrases = offered_terms(question, doc.lang)
     return sum(is_term(p, doc) for p in phrases), len(phrases)
 
@@ -230,6 +234,69 @@ def clean_stem(question: Question, doc: Text) -> tuple[int, int]:
     return int(not debris(question)), 1
 
 
+# --- keys worth asking, distractors of the key's kind, false statements that are false ------------
+
+
+def key_specific(question: Question, doc: Text) -> tuple[int, int]:
+    """The answer of a blank is not an everyday word of the language ("picture", "process", 方法):
+    wordfreq's Zipf frequency of the whole answer (its lemma, for one English word) below the
+    language's bar for generic words."""
+    if isinstance(question, TrueFalse):
+        return 0, 0
+    rules = profile(doc.lang)
+    return int(not rules.is_generic(question.answer)), 1
+
+
+def _head(term: str, cjk: bool) -> str:
+    low = term.lower().strip()
+    if cjk:
+        return low[-1:]
+    words = re.findall(r"[^\W\d_]+", low)
+    return words[-1].rstrip("s") if words else ""
+
+
+def options_kin(question: Question, doc: Text) -> tuple[int, int]:
+    """Every distractor is of the key's kind by what the text itself shows: it shares the key's head
+    word (head character in Chinese), or the text lists it together with the key ("A, B and C",
+    A、B和C). A word merely found elsewhere in the text does not count."""
+    if not isinstance(question, Mcq):
+        return 0, 0
+    cjk = doc.lang == "zh"
+    key = question.answer
+    folded = doc.folded
+    ok = 0
+    distractors = [o for o in question.options if o != key]
+    for option in distractors:
+        base_key, base_option = (
+            re.sub(r"\s?[(（][^()（）]*[)）]", "", key),
+            re.sub(r"\s?[(（][^()（）]*[)）]", "", option),
+        )
+        if (_head(base_option, cjk) and _head(base_option, cjk) == _head(base_key, cjk)) or _listed_together(
+            base_key, base_option, folded, cjk
+        ):
+            ok += 1
+    return int(ok == len(distractors)), 1
+
+
+def _listed_together(a: str, b: str, folded: str, cjk: bool) -> bool:
+    joiners = r"\s*(?:、|，|,|和|与|及|以及|或|或者)\s*" if cjk else r"\s*(?:,|;|\band\b|\bor\b|,\s*and\b|,\s*or\b)\s*"
+    window = r"[^。.;；:：]{0,80}?"
+    x, y = re.escape(_fold(a)), re.escape(_fold(b))
+    pattern = (
+        f"{x}{joiners}{window}{y}|{y}{joiners}{window}{x}"
+        if not cjk
+        else f"{x}{window}{joiners}{y}|{y}{window}{joiners}{x}"
+    )
+    return re.search(pattern, folded) is not None
+
+
+def false_is_false(question: Question, doc: Text) -> tuple[int, int]:
+    """A false statement is no sentence the document states anywhere (it would be true)."""
+    if not isinstance(question, TrueFalse) or question.answer:
+        return 0, 0
+    return int(_fold(question.prompt) not in doc.folded), 1
+
+
 Measure = Callable[[Question, Text], tuple[int, int]]
 # Names as they appear in the table, results.json and floors.json.
 MEASURES: dict[str, Measure] = {
@@ -238,6 +305,9 @@ MEASURES: dict[str, Measure] = {
     "swap_agrees": swap_agrees,
     "options_distinct": options_distinct,
     "clean_stem": clean_stem,
+    "key_specific": key_specific,
+    "options_kin": options_kin,
+    "false_is_false": false_is_false,
 }
 
 

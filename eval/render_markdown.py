@@ -55,7 +55,8 @@ def flowables(markdown: str) -> list[Flowable]:
         if token.type == "tr_open":
             cells = []
         elif token.type == "tr_close" and cells is not None:
-            flow.append(Paragraph("　".join(cells), body))
+            # One line per cell, as a plain export sets a table: no cell runs into the next.
+            flow.extend(Paragraph(cell, body) for cell in cells if cell.strip())
             cells = None
         elif token.type == "inline" and cells is not None:
             cells.append(_inline(token))

@@ -13,7 +13,7 @@ from examgen.core import keys
 from examgen.services import tokens
 from tests.support import PDFS
 
-SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+SMALL_PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 
 
 @pytest.fixture

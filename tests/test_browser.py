@@ -102,7 +102,7 @@ def test_live_dashboard_in_chromium(browser: Browser, tmp: Path) -> None:
         assert all(v.isdigit() for v in numbers.values()) and numbers["max_concurrent"] == "2"
         page.evaluate("window.__marker = 'still the same page'")
 
-        stack.submit("alice", "pdflatex-4-pages.pdf")
+        stack.submit("alice", "water-cycle-handout.pdf")
         before = int(numbers["total_processed"])
         page.wait_for_function(
             f"() => Number(document.querySelector('[data-stat=total_processed]').textContent) > {before}",
@@ -140,7 +140,7 @@ def test_busy_queue_screenshot(browser: Browser, tmp: Path) -> None:
     stack = make_stack(tmp, cap=3)
     requests: list[str] = []
     rng = random.Random(5)
-    mix = ["GeoTopo-komprimiert.pdf"] * 4 + ["GeoBase_NHNC1_Data_Model_UML_EN.pdf", "multicolumn.pdf"]
+    mix = ["GeoTopo-komprimiert.pdf"] * 4 + ["GeoBase_NHNC1_Data_Model_UML_EN.pdf", "water-cycle-handout.pdf"]
     try:
         warmup_s = float(os.environ.get("EXAMGEN_SCREENSHOT_WARMUP_S", "0"))
         deadline = time.monotonic() + warmup_s

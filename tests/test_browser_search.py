@@ -29,8 +29,8 @@ def test_filter_page_and_bulk_cancel_in_chromium(browser: Browser, tmp: Path) ->
     stack = Stack(base, server, redis, tokens.create(redis, "ops", admin=True), users, [web])
     requests: list[str] = []
     try:
-        alice_jobs = [stack.submit("alice", "pdflatex-4-pages.pdf") for _ in range(30)]
-        bob_job = stack.submit("bob", "pdflatex-4-pages.pdf")
+        alice_jobs = [stack.submit("alice", "water-cycle-handout.pdf") for _ in range(30)]
+        bob_job = stack.submit("bob", "water-cycle-handout.pdf")
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda request: requests.append(request.url))
         page.goto(f"{base}/dashboard")

@@ -22,7 +22,7 @@ from tests.test_dashboard_auth import HX, SEED_KEYS, Client, auth, login, page_c
 # Starts examgen processes or servers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
 
-SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+SMALL_PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 SCANNED_PDF = (PDFS / "imagemagick-images.pdf").read_bytes()
 
 

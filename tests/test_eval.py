@@ -213,3 +213,44 @@ def test_the_tally_counts_each_judges_verdicts_per_language_type_and_defect(tmp_
     assert f"| en, held out | {len(ids)} | {as_is} (" in shown
     assert f"| trivial-key | {len(ids)} |" in shown
     assert "not understood" not in shown
+
+
+def test_a_generic_answer_is_caught() -> None:
+    trivial = _typed({"type": "cloze", "prompt": "They used to have a more complete _____.", "answer": "picture"})
+    assert MEASURES["key_specific"](trivial, WATER) == (0, 1)
+    term = _typed({"type": "cloze", "prompt": "An _____ is a layer of permeable rock.", "answer": "aquifer"})
+    assert MEASURES["key_specific"](term, WATER) == (1, 1)
+
+
+KIN = Text(
+    "Evaporation, transpiration and infiltration move water. Runoff flows over land. "
+    "Surface runoff and subsurface runoff differ. A disulfide bond forms in a protein.",
+    "en",
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "kin"),
+    [
+        (["evaporation", "transpiration", "infiltration", "runoff"], False),  # runoff is in no list with the key
+        (["Surface runoff", "subsurface runoff", "evaporation", "transpiration"], False),
+        (["evaporation", "transpiration", "infiltration", "protein"], False),
+    ],
+)
+def test_distractors_not_of_the_keys_kind_are_caught(options: list[str], kin: bool) -> None:
+    question = _mcq("_____ moves water into the air.", "evaporation", options)
+    assert MEASURES["options_kin"](_typed(question), KIN) == (int(kin), 1)
+
+
+def test_distractors_listed_with_the_key_or_sharing_its_head_are_of_its_kind() -> None:
+    listed = _mcq("_____ moves water.", "evaporation", ["evaporation", "transpiration", "infiltration", "runoff"])
+    assert MEASURES["options_kin"](_typed(listed), Text(KIN.text + " Evaporation or runoff.", "en")) == (1, 1)
+    heads = _mcq("_____ flows over land.", "Surface runoff", ["Surface runoff", "subsurface runoff", "runoff"])
+    assert MEASURES["options_kin"](_typed({**heads, "options": [*heads["options"], "storm runoff"]}), KIN) == (1, 1)
+
+
+def test_a_false_statement_the_document_states_is_caught() -> None:
+    stated = _tf("Glaciers store salt water.", "Glaciers store fresh water.")
+    assert MEASURES["false_is_false"](_typed(stated), WATER) == (0, 1)
+    made_up = _tf("Glaciers store fresh water.", "Glaciers store salt water.")
+    assert MEASURES["false_is_false"](_typed(made_up), WATER) == (1, 1)

@@ -160,7 +160,7 @@ def test_admins_see_owners_in_status_metrics_and_dashboard_others_do_not(redis: 
     from examgen.app import create_app
     from tests.support import PDFS
 
-    pdf = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+    pdf = (PDFS / "water-cycle-handout.pdf").read_bytes()
     user = tokens.create(redis, "carol")
     admin = tokens.create(redis, "root", admin=True)
     for i in range(12):  # more owners than /metrics names

@@ -20,7 +20,7 @@ from tests.support import PDFS, RedisServer, examgen_env, start_pool, start_web,
 # Starts examgen processes or servers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
 
-SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+SMALL_PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 
 
 def status_of(redis: Redis, job_id: str) -> str:

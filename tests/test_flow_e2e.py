@@ -28,7 +28,7 @@ from qti_rules import QTI_MODELS, QTI_NS, problems
 
 # Starts examgen processes or servers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
-PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 
 
 def _jobs(stack: Stack) -> set[str]:
@@ -66,7 +66,7 @@ def test_concurrent_retries_with_one_key_make_one_job(stack: Stack) -> None:
 
 
 def test_reuse_takes_no_slot_for_a_finished_exam(stack: Stack) -> None:
-    first = stack.submit("pdflatex-4-pages.pdf", reuse="true", num_questions="3")
+    first = stack.submit("water-cycle-handout.pdf", reuse="true", num_questions="3")
     assert stack.wait(first["job_id"])["status"] == "finished"
     before = _jobs(stack)
     files = {"file": ("again.pdf", PDF, "application/pdf")}
@@ -76,7 +76,7 @@ def test_reuse_takes_no_slot_for_a_finished_exam(stack: Stack) -> None:
 
 
 def test_the_new_exports_of_a_job_a_worker_ran(stack: Stack) -> None:
-    view = stack.submit("pdflatex-4-pages.pdf", num_questions="8", variants="2")
+    view = stack.submit("water-cycle-handout.pdf", num_questions="8", variants="2")
     job_id = view["job_id"]
     assert stack.wait(job_id)["status"] == "finished"
     exam_a = stack.http.get(f"/jobs/{job_id}/exam", params={"variant": "A"}).json()
@@ -99,7 +99,7 @@ def test_the_new_exports_of_a_job_a_worker_ran(stack: Stack) -> None:
 def _submit(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
     env = examgen_env("redis://127.0.0.1:1/0", EXAMGEN_URL=stack.base, EXAMGEN_TOKEN=stack.token)
     return subprocess.run(
-        [EXAMGEN, "submit", str(PDFS / "pdflatex-4-pages.pdf"), "-n", "2", *args],
+        [EXAMGEN, "submit", str(PDFS / "water-cycle-handout.pdf"), "-n", "2", *args],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
 
@@ -115,7 +115,7 @@ def test_submit_sends_the_key_and_reuse(stack: Stack, tmp_path: Path) -> None:
     made = _submit(stack, *args, "-o", str(tmp_path / "a"), "--format", "aiken,docx")
     assert made.returncode == 0, made.stderr
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(
-        f"pdflatex-4-pages.{v}.{ext}" for v in "AB" for ext in ("aiken.txt", "docx")
+        f"water-cycle-handout.{v}.{ext}" for v in "AB" for ext in ("aiken.txt", "docx")
     )
     reused = _submit(stack, *args)
     assert reused.returncode == 0 and "Uploaded" in reused.stderr
@@ -124,7 +124,7 @@ def test_submit_sends_the_key_and_reuse(stack: Stack, tmp_path: Path) -> None:
 
 
 def test_events_stream_a_job_a_worker_runs_to_its_end(stack: Stack) -> None:
-    job_id = stack.submit("pdflatex-4-pages.pdf", num_questions="3")["job_id"]
+    job_id = stack.submit("water-cycle-handout.pdf", num_questions="3")["job_id"]
     with connect_sse(stack.http, "GET", f"/jobs/{job_id}/events", timeout=120) as source:
         assert source.response.status_code == 200
         seen = [(sse.event, json.loads(sse.data)) for sse in source.iter_sse()]
@@ -172,7 +172,7 @@ def test_submit_wait_follows_the_event_stream_not_polling(stack: Stack, tmp_path
     log = stack.procs["web"].log_path.read_text(errors="replace")
     assert f"GET /jobs/{job_id}/events HTTP" in log
     assert f"GET /jobs/{job_id} HTTP" not in log  # no polling while the stream answered
-    assert (tmp_path / "pdflatex-4-pages.json").is_file()
+    assert (tmp_path / "water-cycle-handout.json").is_file()
 
 
 def test_the_clients_stream_reader_says_when_there_is_none(stack: Stack) -> None:
@@ -180,7 +180,7 @@ def test_the_clients_stream_reader_says_when_there_is_none(stack: Stack) -> None
 
     with httpx.Client(base_url=stack.base, headers=dict(stack.http.headers)) as http:
         assert watch_events(http, "no-such-job", lambda view: None) is None  # 404: the caller polls
-        job_id = stack.submit("pdflatex-4-pages.pdf", num_questions="2")["job_id"]
+        job_id = stack.submit("water-cycle-handout.pdf", num_questions="2")["job_id"]
         seen: list[dict[str, Any]] = []
         final = watch_events(http, job_id, seen.append)
     assert final is not None and final["status"] == "finished" and seen[-1] == final

@@ -22,17 +22,17 @@ def generate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_writes_each_format_asked_for(tmp_path: Path) -> None:
     done = generate(
-        str(PDFS / "pdflatex-4-pages.pdf"), "-n", "4", "-o", "out", "--format", "json,gift,moodle", cwd=tmp_path
+        str(PDFS / "water-cycle-handout.pdf"), "-n", "4", "-o", "out", "--format", "json,gift,moodle", cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "pdflatex-4-pages.gift.txt",
-        "pdflatex-4-pages.json",
-        "pdflatex-4-pages.moodle.xml",
+        "water-cycle-handout.gift.txt",
+        "water-cycle-handout.json",
+        "water-cycle-handout.moodle.xml",
     ]
-    exam = json.loads((out / "pdflatex-4-pages.json").read_text())
-    assert 1 <= len(exam["questions"]) <= 4 and exam["source"]["filename"] == "pdflatex-4-pages.pdf"
+    exam = json.loads((out / "water-cycle-handout.json").read_text())
+    assert 1 <= len(exam["questions"]) <= 4 and exam["source"]["filename"] == "water-cycle-handout.pdf"
     assert "questions from 4 pages" in done.stderr
 
 

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.procs
 
 
 def test_writes_qti_aiken_docx_for_each_variant_and_the_student_copy(tmp_path: Path) -> None:
-    pdf = str(PDFS / "pdflatex-4-pages.pdf")
+    pdf = str(PDFS / "water-cycle-handout.pdf")
     done = generate(pdf, "-n", "6", "-o", "out", "--format", "qti,aiken,docx", "--variants", "2", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
-    stem = "pdflatex-4-pages"
+    stem = "water-cycle-handout"
     expected = [f"{stem}.{v}.{ext}" for v in "AB" for ext in ("qti.zip", "aiken.txt", "docx")]
     assert sorted(p.name for p in out.iterdir()) == sorted(expected)
     assert done.stdout.split() == [str(Path("out") / name) for name in expected]
@@ -39,6 +39,6 @@ def test_writes_qti_aiken_docx_for_each_variant_and_the_student_copy(tmp_path: P
 
 
 def test_key_modes_apply_to_printable_formats_only(tmp_path: Path) -> None:
-    done = generate(str(PDFS / "pdflatex-4-pages.pdf"), "--format", "gift", "--key", "only", cwd=tmp_path)
+    done = generate(str(PDFS / "water-cycle-handout.pdf"), "--format", "gift", "--key", "only", cwd=tmp_path)
     assert done.returncode == 2 and "printable formats only" in done.stderr
     assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ from tests.support import PDFS, Stack
 # Starts examgen processes or servers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
 
-SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+SMALL_PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 
 CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "truncated": (lambda: hostile_pdfs.truncated(SMALL_PDF), r"damaged"),
@@ -33,5 +33,5 @@ def test_a_hostile_pdf_fails_with_a_sentence_and_the_next_job_finishes(stack: St
     assert done["status"] == "failed", done
     assert re.search(sentence, done["error"]), done["error"]
     assert "Traceback" not in done["error"] and "/" not in done["error"].replace("w/o", "")
-    after = stack.wait(stack.submit("pdflatex-4-pages.pdf")["job_id"])
+    after = stack.wait(stack.submit("water-cycle-handout.pdf")["job_id"])
     assert after["status"] == "finished"

@@ -54,7 +54,7 @@ def test_the_generator_runs_without_the_service() -> None:
     script = (
         "import sys, pathlib\n"
         "from examgen.generator import ExamOptions, generate_exam, render_exam\n"
-        f"data = pathlib.Path({str(ROOT / 'tests/data/pdfs/pdflatex-4-pages.pdf')!r}).read_bytes()\n"
+        f"data = pathlib.Path({str(ROOT / 'tests/data/pdfs/water-cycle-handout.pdf')!r}).read_bytes()\n"
         "exam = generate_exam(data, 'x.pdf', ExamOptions(num_questions=3), max_pages=10)\n"
         "render_exam(exam, 'moodle')\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('redis', 'rq', 'litestar'))\n"

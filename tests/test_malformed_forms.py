@@ -18,7 +18,7 @@ from tests.test_dashboard_auth import login, page_csrf
 
 Client = TestClient[Litestar]
 BOUNDARY = "examgenboundary"
-PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 NOT_UTF8 = b"\xff\xfe\xc3\x28 caf\xe9"
 
 # Each case is the raw head of one part and its body: what a hand-written or hostile client sends.

@@ -16,7 +16,7 @@ from tests.support import PDFS, examgen_env, start_pool, start_web, wait_until
 # Starts examgen processes or servers: in `make test`, not in `make test-fast`.
 pytestmark = pytest.mark.procs
 
-PDF = "pdflatex-4-pages.pdf"
+PDF = "water-cycle-handout.pdf"
 
 
 def records(text: str, source: str) -> list[dict[str, Any]]:

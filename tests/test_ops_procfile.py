@@ -20,7 +20,7 @@ from tests.support import PDFS, ROOT, Proc, examgen_env, free_port, wait_until
 pytestmark = pytest.mark.procs
 
 BIN = Path(sys.executable).parent
-PDF = "pdflatex-4-pages.pdf"
+PDF = "water-cycle-handout.pdf"
 
 
 def process_types() -> list[str]:

@@ -93,7 +93,7 @@ def test_check_warns_about_an_evicting_redis(tmp: Path) -> None:
 
 def test_a_job_queued_under_the_old_import_path_still_runs(redis: Redis, redis_url: str) -> None:
     # Before the one `examgen` package, RQ stored the job function as worker.task.make_exam.
-    pdf = (ROOT / "tests" / "data" / "pdfs" / "pdflatex-4-pages.pdf").read_bytes()
+    pdf = (ROOT / "tests" / "data" / "pdfs" / "water-cycle-handout.pdf").read_bytes()
     options = {"num_questions": 3, "types": ["mcq"], "title": None, "language": "auto"}
     job = enqueue(redis, "worker.task.make_exam", args=(options,), meta={"filename": "old.pdf"}, upload=pdf)[0]
     done = run_burst(examgen_env(redis_url, MAX_CONCURRENT_JOBS="1"), n=1)

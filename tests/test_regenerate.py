@@ -54,7 +54,7 @@ def regenerate(stack: Stack, user: str, job_id: str, qid: str, body: dict[str, s
 def test_regeneration_waits_for_the_cap_and_appends_a_revision(tmp: Path) -> None:
     stack = make_stack(tmp, cap=1)
     try:
-        job_id = stack.submit("alice", "multicolumn.pdf")
+        job_id = stack.submit("alice", "water-cycle-handout.pdf")
         assert ended(stack, job_id, "the exam job") == "finished"
         generated = get(stack, "alice", f"/jobs/{job_id}/exam")
         questions = generated["questions"]

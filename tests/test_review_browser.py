@@ -20,8 +20,8 @@ pytestmark = pytest.mark.procs
 def test_an_owner_edits_a_question_and_exports_it(browser: Browser, tmp: Path) -> None:  # noqa: F811
     stack = make_stack(tmp, cap=1)
     try:
-        job_id = stack.submit("alice", "multicolumn.pdf")
-        theirs = stack.submit("bob", "multicolumn.pdf")
+        job_id = stack.submit("alice", "water-cycle-handout.pdf")
+        theirs = stack.submit("bob", "water-cycle-handout.pdf")
 
         def finished() -> bool:
             view = httpx.get(f"{stack.base}/jobs/{job_id}", headers={"Authorization": f"Bearer {stack.users['alice']}"})
@@ -87,7 +87,7 @@ def test_an_owner_edits_a_question_and_exports_it(browser: Browser, tmp: Path) -
 def test_an_owner_regenerates_a_question(browser: Browser, tmp: Path) -> None:  # noqa: F811
     stack = make_stack(tmp, cap=1)
     try:
-        job_id = stack.submit("alice", "multicolumn.pdf")
+        job_id = stack.submit("alice", "water-cycle-handout.pdf")
         headers = {"Authorization": f"Bearer {stack.users['alice']}"}
 
         def finished() -> bool:

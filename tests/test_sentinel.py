@@ -21,7 +21,7 @@ from tests.support import PDFS, examgen_env, start_pool, start_web, wait_until
 pytestmark = pytest.mark.procs
 
 CAP = 2
-SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+SMALL_PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 
 
 def test_sentinel_url_names_hosts_service_db_and_password() -> None:

@@ -32,7 +32,7 @@ from tests.support import PDFS, examgen_env, run_burst
 
 pytestmark = pytest.mark.procs
 
-SMALL_PDF = (PDFS / "pdflatex-4-pages.pdf").read_bytes()
+SMALL_PDF = (PDFS / "water-cycle-handout.pdf").read_bytes()
 OPTIONS = {"num_questions": 3, "types": ["mcq"]}
 
 

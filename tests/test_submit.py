@@ -66,17 +66,17 @@ def service(redis_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def test_submit_waits_and_writes_every_format(service: Service, tmp: Path) -> None:
     out = tmp / "exams"
     done = run(
-        str(PDFS / "pdflatex-4-pages.pdf"), "--wait", "-o", str(out), "--format", "json,html,gift,moodle",
+        str(PDFS / "water-cycle-handout.pdf"), "--wait", "-o", str(out), "--format", "json,html,gift,moodle",
         "-n", "5", url=service.base, token=service.token,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.iterdir())
-    stem = "pdflatex-4-pages"
+    stem = "water-cycle-handout"
     assert names == sorted(f"{stem}.{ext}" for ext in ("json", "html", "gift.txt", "moodle.xml"))
     assert done.stdout.split() == [str(out / f"{stem}.{ext}") for ext in ("json", "html", "gift.txt", "moodle.xml")]
     exam = json.loads((out / f"{stem}.json").read_text())
-    assert 1 <= len(exam["questions"]) <= 5 and exam["source"]["filename"] == "pdflatex-4-pages.pdf"
-    assert "Uploaded pdflatex-4-pages.pdf" in done.stderr and "100%" in done.stderr
+    assert 1 <= len(exam["questions"]) <= 5 and exam["source"]["filename"] == "water-cycle-handout.pdf"
+    assert "Uploaded water-cycle-handout.pdf" in done.stderr and "100%" in done.stderr
 
 
 def test_submit_without_wait_prints_the_job_id(service: Service) -> None:

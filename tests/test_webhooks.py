@@ -100,7 +100,7 @@ class Hooks:
         self.pools.append(pool)
         return pool
 
-    def submit(self, path: str | None, name: str = "pdflatex-4-pages.pdf") -> str:
+    def submit(self, path: str | None, name: str = "water-cycle-handout.pdf") -> str:
         fields = {"num_questions": "3", **({"callback_url": self.receiver.base + path} if path else {})}
         files = {"file": (name, (PDFS / name).read_bytes(), "application/pdf")}
         answer = self.http.post("/generate", files=files, data=fields)

@@ -62,11 +62,12 @@ class PdfProblem(Exception):
     @classmethod
     def too_little_text(cls, words: int, *, no_sentences: bool = False) -> PdfProblem:
         unit = "word" if words == 1 else "words"
-        if no_sentences:  # plenty of words, but tables, formulas or lists rather than sentences
+        if no_sentences:  # plenty of words, but tables, formulas, lists or filler rather than statements
             return cls(
                 "too_little_text",
-                f"The PDF has too little text to make an exam from ({words} {unit}, but no complete sentences "
-                "to ask about); upload material with running text, or check the language option.",
+                f"The PDF has too little text to make an exam from ({words} {unit}, but no sentence that states "
+                "a definition, property, cause or contrast on its own); upload material with running text, or "
+                "check the language option.",
             )
         return cls(
             "too_little_text",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from docx import Document
@@ -30,7 +31,7 @@ def _clean(text: str) -> str:
     return _ILLEGAL.sub("", " ".join(text.split()))
 
 
-def _questions(document: Any, exam: Exam, words: dict[str, str]) -> None:
+def _questions(document: Any, exam: Exam, words: Mapping[str, str]) -> None:
     document.add_heading(words["questions"], level=2)
     for number, question in enumerate(exam.questions, start=1):
         prompt = _clean(question.prompt)
@@ -48,7 +49,7 @@ def _questions(document: Any, exam: Exam, words: dict[str, str]) -> None:
             document.add_paragraph(f"☐ {words['true']}    ☐ {words['false']}", style="List")
 
 
-def _answer_key(document: Any, exam: Exam, words: dict[str, str], lang: str) -> None:
+def _answer_key(document: Any, exam: Exam, words: Mapping[str, str], lang: str) -> None:
     document.add_heading(words["answer_key"], level=2)
     for number, question in enumerate(exam.questions, start=1):
         paragraph = document.add_paragraph()

@@ -16,6 +16,7 @@ import hashlib
 import io
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Mapping
 
 from .exam import Exam
 from .labels import labels
@@ -55,7 +56,7 @@ def _scoring(item: ET.Element, correct: str) -> None:
     _sub(condition, "setvar", "100", action="Set", varname="SCORE")
 
 
-def _item(section: ET.Element, question: Question, words: dict[str, str]) -> None:
+def _item(section: ET.Element, question: Question, words: Mapping[str, str]) -> None:
     qid = question.id
     item = _sub(section, "item", ident=qid, title=qid)
     _metadata(_sub(item, "itemmetadata"), {"question_type": _TYPES[question.type], "points_possible": "1.0"})

@@ -14,9 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from statistics import median
 
-from .english import can_be_noun, is_plural, only_verb_or_adverb
+from .lang import Profile
 from .sentences import Sentence
-from .stopwords import ADJECTIVE_ENDINGS_DE, DETERMINERS_DE, NUMBER_CONTEXT, STOP, VERBS_EN, WEAK
 from .terms import Analysis, Occurrence, Term, find_numbers
 
 _TOKEN = re.compile(r"(?P<word>(?:\d+-)?[^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)|(?P<num>\d+(?:[.,]\d+)*)|(?P<sym>\S)")
@@ -33,31 +32,33 @@ class _Stats:
         self.capitalised_inside: Counter[str] = Counter()
         self.inside: Counter[str] = Counter()
         self.articles: defaultdict[str, set[str]] = defaultdict(set)
-        self.places: defaultdict[str, list[float]] = defaultdict(list)
+        self.where: defaultdict[str, list[int]] = defaultdict(list)
 
 
-def _content(word: str, stop: frozenset[str], lang: str) -> bool:
-    if word.lower() in stop or (lang == "en" and word.lower() in VERBS_EN):
+def _content(word: str, rules: Profile) -> bool:
+    if word.lower() in rules.stop or word.lower() in rules.verbs:
         return False
-    if lang == "en" and word.islower() and only_verb_or_adverb(word):
+    if word.islower() and rules.verb_or_adverb(word):
         return False  # "parliaments denature bills" is two noun phrases and a verb
     if word.isupper() and len(word) >= 2:
         return True  # acronyms: LRS, UML, NHNC1
     return not _VARIABLE.fullmatch(word) and not _ODD_CASE.search(word)
 
 
-def _trim(run: list[re.Match[str]], lang: str, weak: frozenset[str]) -> list[re.Match[str]]:
+def _trim(run: list[re.Match[str]], rules: Profile) -> list[re.Match[str]]:
+    suffixes = rules.participle_suffixes
+
     def bad_edge(word: str, first: bool) -> bool:
         low = word.lower()
-        if low in weak or (low.endswith("ly") and lang == "en"):
+        if low in rules.weak or (rules.adverb_suffixes and low.endswith(rules.adverb_suffixes)):
             return True
         # "distributing geospatial information" -> "geospatial information": a verb opens the run;
         # "denominator obtained" -> "denominator": a participle closes it.
-        if lang == "en" and not first and word.islower() and not can_be_noun(word):
-            return True  # "constitutions difficult": an English noun phrase ends with its noun
-        if lang != "en" or len(run) < 2 or not word.islower():
+        if not first and word.islower() and not rules.is_noun(word):
+            return True  # "constitutions difficult": a noun phrase ends with its noun
+        if not suffixes or len(run) < 2 or not word.islower():
             return False
-        return low.endswith(("ing", "ed")) if first else low.endswith("ed")
+        return low.endswith(suffixes) if first else low.endswith(suffixes[:1])
 
     while run and bad_edge(run[0].group(), True):
         run = run[1:]
@@ -66,9 +67,8 @@ def _trim(run: list[re.Match[str]], lang: str, weak: frozenset[str]) -> list[re.
     return run
 
 
-def _phrases(text: str, lang: str) -> list[tuple[int, int, list[str], bool, str]]:
+def _phrases(text: str, rules: Profile) -> list[tuple[int, int, list[str], bool, str]]:
     """(start, end, words, starts_sentence, word_before) for every candidate phrase in one sentence."""
-    stop, weak = STOP.get(lang, STOP["en"]), WEAK.get(lang, WEAK["en"])
     found: list[tuple[int, int, list[str], bool, str]] = []
     run: list[re.Match[str]] = []
     first_word_start = -1
@@ -76,12 +76,12 @@ def _phrases(text: str, lang: str) -> list[tuple[int, int, list[str], bool, str]
     previous = ""  # the word before the current run
 
     def flush() -> None:
-        trimmed = _trim(run, lang, weak)
+        trimmed = _trim(run, rules)
         # Bracketed asides ("see Figure 1 - ...") make neither keys nor distractors; acronyms do.
         if not trimmed or (depth > 0 and not (len(trimmed) == 1 and trimmed[0].group().isupper())):
             return
         pieces = [trimmed] if len(trimmed) <= _MAX_WORDS else [trimmed[i : i + 3] for i in range(len(trimmed) - 2)]
-        if lang == "de" and len(trimmed) > 1 and trimmed[-1].group()[:1].isupper():
+        if rules.nouns_capitalised and len(trimmed) > 1 and trimmed[-1].group()[:1].isupper():
             # German compounds carry the meaning in the head noun ("anliegende Außenwinkel" ->
             # "Außenwinkel"): a candidate of its own, and a distractor for other "-winkel".
             pieces.append(trimmed[-1:])
@@ -94,10 +94,10 @@ def _phrases(text: str, lang: str) -> list[tuple[int, int, list[str], bool, str]
         word = match.group("word")
         if word is not None and first_word_start < 0:
             first_word_start = match.start()
-        if word is not None and _content(word, stop, lang):
+        if word is not None and _content(word, rules):
             run.append(match)
             # German noun phrases end with their (capitalised) noun: "topologischer Raum | bildet".
-            if lang == "de" and word[:1].isupper() and not word.isupper():
+            if rules.nouns_capitalised and word[:1].isupper() and not word.isupper():
                 flush()
                 run, previous = [], word
             continue
@@ -113,8 +113,8 @@ def _phrases(text: str, lang: str) -> list[tuple[int, int, list[str], bool, str]
     return found
 
 
-def _key(words: list[str], initial: bool, lang: str) -> str:
-    if lang != "de":
+def _key(words: list[str], initial: bool, rules: Profile) -> str:
+    if not rules.nouns_capitalised:
         return " ".join(words).lower()
     # German case carries meaning (Liften, the noun; liften, the verb). A phrase opening a sentence
     # with an adjective ("Topologische Räume") is the same phrase as mid-sentence.
@@ -122,32 +122,28 @@ def _key(words: list[str], initial: bool, lang: str) -> str:
     return key[0].lower() + key[1:] if initial and len(words) > 1 else key
 
 
-def _german_single_ok(word: str, inside: int, tf: int) -> bool:
+def _capitalised_single_ok(word: str, inside: int, tf: int, rules: Profile) -> bool:
     if word[:1].isupper():
         # Capitalised only at the start of sentences: an imperative or adverb, not a noun.
         return inside > 0 or word.isupper()
     stem = re.sub(r"(?:e|er|es|en|em)$", "", word.lower())
-    return tf >= 2 and len(word) >= 5 and stem.endswith(ADJECTIVE_ENDINGS_DE)
+    endings = rules.extras.get("adjective_endings", ())
+    return tf >= 2 and len(word) >= 5 and isinstance(endings, tuple) and stem.endswith(endings)
 
 
-def _shape(words: list[str], lang: str, kind: str) -> str:
+def _shape(words: list[str], rules: Profile, kind: str) -> str:
     last = words[-1]
-    if lang == "de":
+    if rules.nouns_capitalised:
         # German nouns are capitalised; adjectives (alone or before the noun) carry case endings that
         # must agree with the article in the sentence.
         if last[:1].isupper():
             return f"{len(words)}:N" + (f":{words[0][-2:].lower()}" if len(words) > 1 else "")
         return f"{len(words)}:a{last[-2:].lower()}"
-    plural = (
-        is_plural(last)
-        if lang == "en"
-        else last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is"))
-    )
-    return f"{len(words)}:{kind}:{'pl' if plural else 'sg'}"
+    return f"{len(words)}:{kind}:{'pl' if rules.is_plural(last) else 'sg'}"
 
 
 def analyze_latin(
-    sentences: Sequence[Sentence], usable: Collection[int], prose: Collection[int], lang: str
+    sentences: Sequence[Sentence], usable: Collection[int], prose: Collection[int], rules: Profile
 ) -> Analysis:
     stats = _Stats()
     found_in: dict[int, list[tuple[int, int, str]]] = {}
@@ -156,9 +152,9 @@ def analyze_latin(
     for sentence in (sentences[i] for i in sorted(prose)):
         seen: set[str] = set()
         spans = []
-        for start, end, words, initial, before in _phrases(sentence.text, lang):
-            key = _key(words, initial, lang)
-            if before in DETERMINERS_DE and lang == "de":
+        for start, end, words, initial, before in _phrases(sentence.text, rules):
+            key = _key(words, initial, rules)
+            if before in rules.determiners:
                 stats.articles[key].add(before)
             stats.tf[key] += 1
             # A form seen mid-sentence shows the real capitalisation; sentence starts capitalise anything.
@@ -170,16 +166,16 @@ def analyze_latin(
             spans.append((start, end, key))
         for key in seen:
             stats.sentences[key] += 1
-            stats.places[key].append(sentence.index / max(1, len(sentences)))
+            stats.where[key].append(sentence.index)
         found_in[sentence.index] = spans
 
     total = max(1, len(found_in))
     terms: dict[str, Term] = {}
     for key in dict.fromkeys(k for spans in found_in.values() for _, _, k in spans):
-        term = _score(key, stats, total, lang)
+        term = _score(key, stats, total, rules)
         if term is not None:
             terms[key] = term
-    _add_numbers(sentences, prose, terms, found_in, lang)
+    _add_numbers(sentences, prose, terms, found_in, rules)
 
     analysis = Analysis(terms=terms)
     for index in sorted(usable):
@@ -191,31 +187,37 @@ def analyze_latin(
     return analysis
 
 
-def _score(key: str, stats: _Stats, total: int, lang: str) -> Term | None:
+def _score(key: str, stats: _Stats, total: int, rules: Profile) -> Term | None:
     surface = stats.forms[key].most_common(1)[0][0]
     words = surface.split()
     tf, sf = stats.tf[key], stats.sentences[key]
     if len(words) == 1 and (len(surface) < 3 or (surface.islower() and len(surface) < 4)):
         return None
-    if lang == "de" and len(words) == 1 and not _german_single_ok(surface, stats.inside[key], tf):
+    capitalised = rules.nouns_capitalised
+    if capitalised and len(words) == 1 and not _capitalised_single_ok(surface, stats.inside[key], tf, rules):
         return None
-    if lang == "en" and len(words) == 1 and surface.islower() and surface.endswith(("ed", "ing")):
+    if (
+        len(words) == 1
+        and surface.islower()
+        and rules.participle_suffixes
+        and surface.endswith(rules.participle_suffixes)
+    ):
         return None  # participles and gerunds ("describing") test grammar, not content
     inside = stats.inside[key]
     if not inside and len(words) > 1 and not words[0].isupper():
         # Only ever seen opening a sentence: "Minimum content" is "minimum content" elsewhere.
         surface = surface[0].lower() + surface[1:]
         words = surface.split()
-    elif not inside and lang != "de" and not words[0].isupper():
+    elif not inside and not capitalised and not words[0].isupper():
         surface = surface[0].lower() + surface[1:]
         words = surface.split()
     if surface.isupper() and len(words) == 1 and any(c.isalpha() for c in surface):
         kind = "acronym"
-    elif lang != "de" and inside and stats.capitalised_inside[key] >= 0.8 * inside:
+    elif not capitalised and inside and stats.capitalised_inside[key] >= 0.8 * inside:
         kind = "name"
     else:
         kind = "term"
-    if lang == "en" and kind == "term" and not can_be_noun(words[-1]):
+    if kind == "term" and not rules.is_noun(words[-1]):
         return None  # "constitutions difficult", "denature": a key must be a noun phrase
     specificity = sum(min(len(w), 12) for w in words) / (12 * len(words))
     score = (0.5 + math.log1p(tf)) * math.log1p(total / sf) * specificity * (1 + 0.25 * (len(words) - 1))
@@ -223,11 +225,11 @@ def _score(key: str, stats: _Stats, total: int, lang: str) -> Term | None:
         score *= 0.6  # a long run seen once is as likely a clause fragment as a term
     if kind in {"name", "acronym"}:
         score *= 1.15
-    if lang == "de":
+    if capitalised:
         score *= 1.2 if words[-1][:1].isupper() else 0.85
     articles = frozenset(stats.articles.get(key, ()))
-    places = tuple(stats.places[key])
-    return Term(key, surface, kind, _shape(words, lang, kind), len(words), tf, score, articles, places)
+    where = tuple(stats.where[key])
+    return Term(key, surface, kind, _shape(words, rules, kind), len(words), tf, score, articles, where)
 
 
 def _add_numbers(
@@ -235,7 +237,7 @@ def _add_numbers(
     prose: Collection[int],
     terms: dict[str, Term],
     found_in: dict[int, list[tuple[int, int, str]]],
-    lang: str,
+    rules: Profile,
 ) -> None:
     reference = median([t.score for t in terms.values()]) if terms else 1.0
     counts: Counter[str] = Counter()
@@ -244,7 +246,7 @@ def _add_numbers(
         text = sentences[index].text
         for number in find_numbers(text):
             previous = re.findall(r"[^\W\d_]+", text[: number.start])[-1:]
-            if previous and previous[0].lower().rstrip(".") in NUMBER_CONTEXT:
+            if previous and previous[0].lower().rstrip(".") in rules.number_context:
                 continue  # "Figure 3", "Definition 12": labels, not facts
             if number.kind == "number" and number.value < 2:
                 continue
@@ -255,6 +257,5 @@ def _add_numbers(
     for index, start, end, key, kind, unit in spans:
         if key not in terms:
             score = reference * weight[kind] * (1 + 0.1 * min(counts[key], 5))
-            place = (index / max(1, len(sentences)),)
-            terms[key] = Term(key, sentences[index].text[start:end], kind, unit, 1, counts[key], score, places=place)
+            terms[key] = Term(key, sentences[index].text[start:end], kind, unit, 1, counts[key], score, where=(index,))
         found_in[index].append((start, end, key))

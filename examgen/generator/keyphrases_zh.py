@@ -17,8 +17,8 @@ from collections.abc import Callable, Collection, Sequence
 from statistics import median
 from typing import Any
 
+from .lang.profile import words_of
 from .sentences import Sentence
-from .stopwords import words_of
 from .terms import Analysis, Occurrence, Term, find_numbers
 
 _lock = threading.Lock()
@@ -69,6 +69,130 @@ def segmenter() -> Any:
             jieba.initialize()
             _segmenter = jieba.posseg
     return _segmenter
+
+
+# Tags that may stand inside a noun phrase ("磁流体动力学理论", "自由电子气", "结晶学原胞"), and that may end one.
+_INSIDE = ("n", "vn", "an", "a", "b", "j", "l", "eng", "x", "ng", "nz", "f", "s", "m", "q", "k", "h", "g", "t")
+_LAST = ("n", "vn", "an", "j", "l", "eng", "ng", "nz", "k", "g", "s")
+_NEGATIONS = frozenset("不非无反")
+
+
+def first_word(text: str) -> str:
+    for pair in segmenter().cut(text):
+        if str(pair.word).strip():
+            return str(pair.word)
+    return ""
+
+
+def opens_with_verb(text: str) -> bool:
+    """The text's first word is a verb other than a copula ("探测晶体的…" describes a use, not a thing)."""
+    for pair in segmenter().cut(text):
+        word, flag = str(pair.word), str(pair.flag)
+        if word.strip():
+            return flag.startswith("v") and word not in {"是", "指", "为", "由", "有", "具有", "属于"}
+    return False
+
+
+def noun_phrase(text: str) -> bool:
+    """jieba reads `text` as a noun phrase: its last word a noun, no verb, preposition or conjunction."""
+    pairs = [(p.word, p.flag) for p in segmenter().cut(text) if p.word.strip()]
+    if not pairs or not pairs[-1][1].startswith(_LAST):
+        return False
+    for index, (word, flag) in enumerate(pairs):
+        if flag.startswith(_INSIDE) or word in _NEGATIONS:
+            continue  # "漂移不稳定性", "非晶体": a negation inside a term is part of it
+        if flag.startswith("v") and len(word) >= 2 and index < len(pairs) - 1:
+            continue  # a verb modifying the head noun: "漂移|不稳定性", "屏蔽|效应"
+        return False
+    return not any(word in {"的", "是", "在", "和", "与", "或", "时", "中"} for word, _ in pairs[:-1])
+
+
+def cuts_word(text: str, start: int, end: int) -> bool:
+    """The span begins or ends inside one of jieba's words ("释|放出")."""
+    at = 0
+    for pair in segmenter().cut(text):
+        word_start, word_end = at, at + len(pair.word)
+        if word_start < start < word_end or word_start < end < word_end:
+            return True
+        at = word_end
+    return False
+
+
+def glued_to_noun(text: str, start: int, end: int) -> bool:
+    """A noun-like word of the sentence runs on right before or after the span without a break:
+    the span is part of a longer term ("体心" of 体心立方格子)."""
+    at = 0
+    words = [(p.word, p.flag) for p in segmenter().cut(text)]
+    before_flag, after = "", -1
+    for i, (word, flag) in enumerate(words):
+        word_start, word_end = at, at + len(word)
+        if word_start < start < word_end or word_start < end < word_end:
+            return True  # the span cuts a word of jieba's in two
+        if word_end == start:
+            before_flag = flag
+        if word_start == end:
+            after = i
+        at = word_end
+    nounish = ("n", "vn", "an", "eng", "j", "l", "ng", "nz", "b", "k", "q", "m")
+    if before_flag.startswith(nounish):
+        return True
+    if after < 0:
+        return False
+    flag = words[after][1]
+    # "麦克斯韦|分布的": a noun before a verb that is itself the head of a noun phrase.
+    nominal = flag.startswith("v") and after + 1 < len(words) and words[after + 1][0] == "的"
+    return flag.startswith(nounish) or nominal
+
+
+def subject_first(text: str) -> bool:
+    """The sentence opens with its subject (a noun phrase, a name) or a condition (当…时, 在…中, 如果…):
+    not with a verb or an adverb, which a fragment of a longer sentence or a table cell does."""
+    for pair in segmenter().cut(text):
+        word, flag = str(pair.word), str(pair.flag)
+        if not word.strip() or (flag == "x" and word in "“”\"'（("):
+            continue
+        if flag.startswith("p"):
+            # "在…中，X 是…": a frame, then the subject after the comma; without one, a fragment.
+            return word in {"当", "在", "对于", "由于", "因为"} and ("，" in text or "," in text)
+        if flag.startswith("c"):
+            return word in {"如果", "若", "只要", "只有", "虽然", "尽管"}
+        return flag.startswith(("n", "vn", "j", "l", "eng", "b", "a", "t", "s", "r", "k"))
+    return False
+
+
+def is_name(term: str) -> bool:
+    """jieba reads the term as a person's name (nr): a guess it often cuts wrong."""
+    pairs = [p for p in segmenter().cut(term) if str(p.word).strip()]
+    return len(pairs) == 1 and str(pairs[0].flag).startswith("nr")
+
+
+def stands_as_word(term: str, text: str, looks: int = 3) -> bool:
+    """Somewhere in the text the term stands as a word of its own, not glued to a noun before it
+    ("半径效应" occurs only in 有限拉莫尔半径效应: no term by itself)."""
+    start, seen = text.find(term), 0
+    while start >= 0 and seen < looks:
+        seen += 1
+        lo = max(0, start - 12)
+        window = text[lo : start + len(term) + 12]
+        if not glued_to_noun(window, start - lo, start - lo + len(term)):
+            return True
+        start = text.find(term, start + 1)
+    return seen == 0
+
+
+def miscut(term: str, text: str) -> bool:
+    """jieba cut the term out of a longer word: wherever the text uses it, the character before it
+    and its first character make a dictionary word ("中|性气体" of 中性气体, "金|属键" of 金属键)."""
+    frequencies, _ = _background()
+    seen = cut = 0
+    start = text.find(term)
+    while start >= 0 and seen < 8:
+        seen += 1
+        before = text[start - 1 : start] if start else ""
+        if before and "\u4e00" <= before <= "\u9fff" and frequencies.get(before + term[0], 0) > 0:
+            cut += 1
+        start = text.find(term, start + 1)
+    return seen > 0 and cut == seen
 
 
 def _background() -> tuple[dict[str, int], int]:
@@ -151,7 +275,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
     tf: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     flags: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    where: defaultdict[str, list[float]] = defaultdict(list)
+    where: defaultdict[str, list[int]] = defaultdict(list)
     found_in: dict[int, list[tuple[int, int, str]]] = {}
     # formulas and table cells add nothing a question could use
     tokens = {i: _tokens(sentences[i].text) for i in sorted(set(prose))}
@@ -179,7 +303,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
                 spans.append((start, end, word))
         for word in dict.fromkeys(w for _, _, w, _ in found):
             spread[word] += 1
-            where[word].append(sentence.index / max(1, len(sentences)))
+            where[word].append(sentence.index)
         found_in[sentence.index] = spans
 
     freq, total_freq = _background()
@@ -193,7 +317,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
         score = (0.5 + math.log1p(tf[word])) * math.log1p(count / spread[word]) * specificity / 12
         score *= min(len(word), 6) / 4
         kind = f"zh:{_CLASSES.get(flag, 'noun')}"
-        terms[word] = Term(word, word, kind, f"{len(word)}:{flag}", 1, tf[word], score, places=tuple(where[word]))
+        terms[word] = Term(word, word, kind, f"{len(word)}:{flag}", 1, tf[word], score, where=tuple(where[word]))
 
     reference = median([t.score for t in terms.values()]) if terms else 1.0
     for index in sorted(found_in):
@@ -203,8 +327,7 @@ def analyze_chinese(sentences: Sequence[Sentence], usable: Collection[int], pros
                 continue
             key = number.text
             if key not in terms:
-                place = (index / max(1, len(sentences)),)
-                terms[key] = Term(key, key, number.kind, number.unit, 1, 1, reference, places=place)
+                terms[key] = Term(key, key, number.kind, number.unit, 1, 1, reference, where=(index,))
             found_in[index].append((number.start, number.end, key))
 
     analysis = Analysis(terms=terms)

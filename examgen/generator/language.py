@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from .chars import IDEOGRAPHS, LATIN_LETTERS
-from .stopwords import MARKERS
+from .lang import PROFILES, SUPPORTED
 
-SUPPORTED = ("en", "de", "fr", "es", "zh")
+MARKERS = {code: rules.markers for code, rules in PROFILES.items() if rules.markers}
 _SAMPLE = 60_000  # characters; enough to decide, and bounded for 500-page uploads
 _WORD = re.compile(r"[^\W\d_]+")
 

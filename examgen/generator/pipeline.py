@@ -14,17 +14,17 @@ from .errors import PdfProblem
 from .exam import Exam, Source
 from .extract import RawPdf, read_pages
 from .llm import LlmBackend, llm_questions
+from .notices import fewer_questions
 from .options import ExamOptions
+from .plan import Candidate, spread
 from .question_types import Cloze, Question
-from .questions import Draft, build_questions
-from .select import Candidate, spread
+from .questions import build_questions
 from .stages import prepare
-from .terms import Occurrence
 from .validate import question_problems
 
 log = logging.getLogger(__name__)
 
-# How many (sentence, key) pairs may be offered distractors before the exam makes do with what it has.
+# How many candidates may be offered distractors and false forms before the exam makes do with what it has.
 _TRIES_PER_QUESTION = 40
 
 
@@ -99,46 +99,31 @@ def generate_with_pages(
     raw = read_pages(data, max_pages, lambda done, total: progress(2 + 83 * done // total), engine=engine)
     _check_text(raw)
     prepared = prepare(raw.pages, options.language, progress)
-    doc, lang, sentences, finder = prepared.doc, prepared.lang, prepared.sentences, prepared.finder
-
-    seed = f"{digest}|{options.fingerprint()}"
-    found: dict[tuple[int, int], tuple[str, ...]] = {}
-
-    def distractors(candidate: Candidate, occurrence: Occurrence) -> tuple[str, ...]:
-        # A generator of its own per key, so one question's choices never shift another's.
-        slot = (candidate.sentence.index, occurrence.start)
-        if slot not in found:
-            rng = random.Random(f"{seed}|{slot}")
-            position = candidate.sentence.index / max(1, len(sentences))
-            found[slot] = tuple(finder.find(candidate.sentence.text, occurrence, rng, position))
-        return found[slot]
-
+    doc, lang, planner = prepared.doc, prepared.lang, prepared.planner
     tries = [0]
 
-    def accept(candidate: Candidate, occurrence: Occurrence) -> bool:
-        # Each try searches the distractor pools; an exam that finds no distractors anywhere (mcq
-        # only, a text of one kind of term) must not try every sentence of a huge document.
+    def usable(candidate: Candidate) -> bool:
+        # Each try searches the siblings and contrasts of one key; a document where nothing supports
+        # the requested types (mcq only, a text without lists) must not try every sentence.
         tries[0] += 1
         if tries[0] > _TRIES_PER_QUESTION * options.num_questions:
             return False
-        have = len(distractors(candidate, occurrence))
-        if options.types == ("mcq",):
-            return have >= 3
-        return True
+        planner.complete(candidate)
+        return any(candidate.supports(kind) for kind in options.types)
 
-    candidates = prepared.candidates
-    chosen = spread(candidates, len(doc.text), options.num_questions, accept)
-    drafts = [
-        Draft(c, o, distractors(c, o), finder.false_statement(c.sentence.text, o, distractors(c, o))) for c, o in chosen
-    ]
+    chosen = spread(prepared.candidates, options.num_questions, usable)
     progress(95)
-
-    questions = build_questions(drafts, options.types, random.Random(seed), lang)
+    seed = f"{digest}|{options.fingerprint()}"
+    questions = build_questions(chosen, options.types, random.Random(seed), lang)
     generator = "builtin"
     # The model sees the sentences the offline pass chose, then the next best ones as spares.
-    offered = [c.sentence for c, _ in chosen]
+    offered = [c.statement.sentence for c in chosen]
     taken = {s.index for s in offered}
-    offered += [c.sentence for c in sorted(candidates, key=lambda c: -c.score) if c.sentence.index not in taken]
+    offered += [
+        c.statement.sentence
+        for c in sorted(prepared.candidates, key=lambda c: -c.score)
+        if c.statement.sentence.index not in taken
+    ]
     offered = offered[: 2 * options.num_questions + 10]
     from_model = llm_questions(offered, questions, options, lang, doc.text, doc.pages, llm)
     if from_model is not None:
@@ -154,7 +139,7 @@ def generate_with_pages(
         if isinstance(question, Cloze):
             # Another form counts when the text uses it ("aquifer" for "aquifers"; never "informations").
             accepted = question.answers()
-            kept = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
+            kept = [accepted[0], *(a for a in accepted[1:] if a.lower() in prepared.inventory.text_lower)]
             question = msgspec.structs.replace(question, accepted_answers=kept)
         sound.append(msgspec.structs.replace(question, id=f"q{len(sound) + 1}"))
     if not sound:
@@ -166,5 +151,6 @@ def generate_with_pages(
         source=Source(filename, doc.pages, digest),
         generator=generator,
         questions=sound,
+        notices=fewer_questions(len(sound), options.num_questions, raw.pages, prepared.words, prepared.rules.labels),
     )
     return exam, raw.pages

@@ -16,19 +16,18 @@ import msgspec
 
 from .errors import NoNewQuestion
 from .exam import Exam
-from .language import SUPPORTED
+from .lang import SUPPORTED
 from .options import QUESTION_TYPES
 from .question_types import Cloze, Question
-from .questions import Draft, build_question
-from .select import Candidate
-from .stages import Prepared, prepare
-from .terms import Occurrence
+from .questions import build_question
+from .stages import prepare
 from .validate import question_problems
 
 # The best candidates left are tried in a shuffled order, so each attempt can land on another one
 # while staying among the good ones; beyond them the rest follow best first.
 _WINDOW = 12
-# Distractor searches allowed before giving up: a text without mcq material must not try every sentence.
+# Candidates completed (siblings, contrasts) before giving up: a text without material for the type
+# must not try every sentence.
 _TRIES = 200
 
 
@@ -43,35 +42,39 @@ def regenerate_question(
     """A new question to put in place of `question_id` (it keeps that id), of type `kind` (default:
     the replaced question's). ValueError for an unknown question or type; NoNewQuestion when the
     text has no further sentence for one; PdfProblem when the pages hold too little text."""
-    questions = exam.questions
-    old = next((q for q in questions if q.id == question_id), None)
+    old = next((q for q in exam.questions if q.id == question_id), None)
     if old is None:
         raise ValueError(f"the exam has no question {question_id!r}")
     wanted = kind or old.type
     if wanted not in QUESTION_TYPES:
         raise ValueError(f"type must be one of {', '.join(QUESTION_TYPES)}")
     # The exam's language is what detection (or the job's option) chose for this very text.
-    language = exam.language
-    prepared = prepare(pages, language if language in SUPPORTED else "auto")
-    used_sources = {q.source_text for q in questions}
-    used_answers = {q.answer.lower() for q in questions if isinstance(q.answer, str)}
+    prepared = prepare(pages, exam.language if exam.language in SUPPORTED else "auto")
+    used_sources = {q.source_text for q in exam.questions}
+    used_answers = {q.answer.lower() for q in exam.questions if isinstance(q.answer, str)}
     rng = random.Random(f"{exam.source.sha256}|regenerate|{question_id}|{attempt}")
 
-    left = [c for c in prepared.candidates if c.sentence.text not in used_sources]
-    left.sort(key=lambda c: (-c.score, c.sentence.index))
+    left = [c for c in prepared.candidates if c.sentence_text not in used_sources]
+    left = [c for c in left if c.answer.lower() not in used_answers]
+    left.sort(key=lambda c: (-c.score, c.statement.sentence.index))
     window = left[:_WINDOW]
     rng.shuffle(window)
-    tries = 0
-    for candidate in [*window, *left[_WINDOW:]]:
-        for occurrence in candidate.keys:
-            if occurrence.surface(candidate.sentence.text).lower() in used_answers:
-                continue
-            tries += 1
-            if tries > _TRIES:
-                raise _none_left(wanted)
-            question = _question(prepared, candidate, occurrence, wanted, question_id, rng)
-            if question is not None:
-                return question
+    for tries, candidate in enumerate([*window, *left[_WINDOW:]]):
+        if tries >= _TRIES:
+            break
+        prepared.planner.complete(candidate)
+        if not candidate.supports(wanted):
+            continue
+        false = wanted == "true_false" and candidate.false is not None and rng.random() < 0.5
+        question = build_question(candidate, wanted, question_id, rng, prepared.lang, false)
+        if question_problems(question, prepared.doc.text, prepared.doc.pages):
+            continue
+        if isinstance(question, Cloze):
+            # Another form counts only when the text itself uses it, as in a generated exam.
+            accepted = question.answers()
+            kept = [accepted[0], *(a for a in accepted[1:] if a.lower() in prepared.inventory.text_lower)]
+            question = msgspec.structs.replace(question, accepted_answers=kept)
+        return question
     raise _none_left(wanted)
 
 
@@ -81,26 +84,3 @@ def _none_left(kind: str) -> NoNewQuestion:
         f"The document has no further sentence for a new {label} question: every good one is in the exam "
         "already. Try another type, or edit the question instead."
     )
-
-
-def _question(
-    prepared: Prepared, candidate: Candidate, occurrence: Occurrence, kind: str, question_id: str, rng: random.Random
-) -> Question | None:
-    """The question of this kind made from this key, or None when it cannot be a sound one."""
-    finder, sentence = prepared.finder, candidate.sentence
-    key_rng = random.Random(f"{rng.random()}|{sentence.index}|{occurrence.start}")
-    position = sentence.index / max(1, len(prepared.sentences))
-    distractors = tuple(finder.find(sentence.text, occurrence, key_rng, position))
-    draft = Draft(candidate, occurrence, distractors, finder.false_statement(sentence.text, occurrence, distractors))
-    if kind == "mcq" and len(distractors) < 3:
-        return None
-    false = kind == "true_false" and draft.false_option is not None and rng.random() < 0.5
-    question = build_question(draft, kind, question_id, rng, prepared.lang, false)
-    if question_problems(question, prepared.doc.text, prepared.doc.pages):
-        return None
-    if isinstance(question, Cloze):
-        # Another form counts only when the text itself uses it, as in a generated exam.
-        accepted = question.accepted_answers
-        kept = [accepted[0], *(a for a in accepted[1:] if a.lower() in finder.text_lower)]
-        question = msgspec.structs.replace(question, accepted_answers=kept)
-    return question

@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .lang import Profile, profile
 from .layout import Document
-from .stopwords import words_of
 
 
 @dataclass(frozen=True)
@@ -22,18 +22,31 @@ class Sentence:
     page: int
 
 
-# Abbreviations after which a full stop never ends a sentence (lower case, without the final dot).
-ABBREVIATIONS = words_of(
-    """
-    e.g i.e cf vs viz approx ca dr mr mrs ms prof st jr sr fig figs eq eqs no nos vol vols pp p
-    sec sect ch chap ref refs al ed eds resp incl esp dept univ corp inc ltd co nr abb bsp def
-    bzw bzgl vgl z.b d.h u.a o.ä s.o s.u ggf evtl sog inkl bspw insb hr fr dipl ing mio mrd jh beh
-    bem prop korr jan feb mar apr jun jul aug sep sept oct okt nov dec dez
-    """
+# Abbreviations of every language, after which a full stop never ends a sentence: texts mix them.
+_COMMON_ABBREVIATIONS = frozenset(
+    [
+        "e.g",
+        "i.e",
+        "cf",
+        "vs",
+        "viz",
+        "approx",
+        "ca",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "st",
+        "fig",
+        "figs",
+        "eq",
+        "eqs",
+        "al",
+    ]
 )
 # These end sentences too ("... and so on, etc. The next"): only a lower-case next word keeps them.
-_SOMETIMES = words_of("etc usw u.s.w al ff")
-_MONTHS_DE = words_of("januar februar märz april mai juni juli august september oktober november dezember")
+_SOMETIMES = frozenset(["etc", "usw", "u.s.w", "al", "ff"])
 
 _LATIN_STOP = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 # "．" (full-width full stop) ends sentences in much Chinese and Japanese technical writing; "；" ends
@@ -53,7 +66,7 @@ _INITIAL_NEXT = re.compile(r"[^\W\d_]\.")
 _WINDOW = 80
 
 
-def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
+def _ends_sentence(paragraph: str, stop: re.Match[str], rules: Profile) -> bool:
     # Everything here looks at a bounded window around the stop: a paragraph can be megabytes long
     # (one page of a hostile PDF), and copying or rescanning it at every full stop is quadratic.
     punct = stop.group(0)
@@ -69,7 +82,7 @@ def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
     before = _WORD_BEFORE.search(paragraph, window, stop.end())
     word = before.group(1).lower() if before else ""
     word = word.lstrip("([\"'„“‘«")
-    if word in ABBREVIATIONS:
+    if word in rules.abbreviations or word in _COMMON_ABBREVIATIONS:
         return False
     if word in _SOMETIMES:
         return True
@@ -78,20 +91,21 @@ def _ends_sentence(paragraph: str, stop: re.Match[str], lang: str) -> bool:
             return False  # "z. B.", "d. h.", "i. e."
         earlier = paragraph[max(0, before.start(1) - _WINDOW) : before.start(1)].split()
         # An initial: "John F. Kennedy". Not in German, where "für eine Menge X. Dann" capitalises nouns.
-        if lang != "de" and word.upper() == before.group(1) and earlier and earlier[-1][:1].isupper():
+        if not rules.nouns_capitalised and word.upper() == before.group(1) and earlier and earlier[-1][:1].isupper():
             return False
-    if lang == "de" and word.isdigit() and len(word) <= 2:
-        # German ordinals: "am 31. Dezember", "im 2. Kapitel".
+    months = rules.extras.get("months")
+    if isinstance(months, frozenset) and word.isdigit() and len(word) <= 2:
+        # Ordinals written with a dot: "am 31. Dezember", "im 2. Kapitel".
         first = nxt.lower()
-        if first in _MONTHS_DE or first.rstrip(".") in {"kapitel", "auflage", "jahrhundert", "ordnung"}:
+        if first in months or first.rstrip(".") in {"kapitel", "auflage", "jahrhundert", "ordnung"}:
             return False
     return True
 
 
-def _spans_in(paragraph: str, lang: str) -> Iterator[tuple[int, int]]:
+def _spans_in(paragraph: str, rules: Profile) -> Iterator[tuple[int, int]]:
     start = 0
     stops: list[re.Match[str]] = list(_LATIN_STOP.finditer(paragraph))
-    cjk = lang == "zh" or any("\u3000" <= ch <= "\u9fff" for ch in paragraph[:200])
+    cjk = rules.cjk or any("\u3000" <= ch <= "\u9fff" for ch in paragraph[:200])
     if cjk:
         stops += list(_CJK_STOP.finditer(paragraph))
         stops.sort(key=lambda m: m.end())
@@ -100,18 +114,19 @@ def _spans_in(paragraph: str, lang: str) -> Iterator[tuple[int, int]]:
             continue
         if stop.re is not _CJK_STOP and cjk and _CJK_ENUMERATOR.search(paragraph, max(0, stop.start() - 4), stop.end()):
             continue
-        if stop.re is _CJK_STOP or _ends_sentence(paragraph, stop, lang):
+        if stop.re is _CJK_STOP or _ends_sentence(paragraph, stop, rules):
             yield start, stop.end()
             start = stop.end()
     if start < len(paragraph):
         yield start, len(paragraph)
 
 
-def split_sentences(doc: Document, lang: str) -> list[Sentence]:
+def split_sentences(doc: Document, lang: str | Profile) -> list[Sentence]:
+    rules = lang if isinstance(lang, Profile) else profile(lang)
     sentences: list[Sentence] = []
     offset = 0
     for paragraph in doc.text.split("\n"):
-        for begin, end in _spans_in(paragraph, lang):
+        for begin, end in _spans_in(paragraph, rules):
             piece = paragraph[begin:end]
             stripped = piece.lstrip()
             for pattern in (_LEADING_NOISE, _LABEL):

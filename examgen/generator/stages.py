@@ -1,5 +1,5 @@
 """The stages a whole exam and a single regenerated question share: page text -> clean document ->
-language -> sentences -> key-phrase analysis -> ranked candidates, with the distractor finder.
+language -> sentences -> statements -> terms and their centrality -> ranked candidates.
 
 Both callers must see exactly the same candidates for the same text, so a regenerated question is
 drawn from the pool the exam was drawn from; keeping the stages here is what guarantees that.
@@ -11,15 +11,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .distractors import DistractorFinder
 from .errors import PdfProblem
+from .inventory import Inventory
 from .keyphrases_latin import analyze_latin
 from .keyphrases_zh import analyze_chinese
+from .lang import Profile, profile
 from .language import detect_language
 from .layout import Document, build_document
-from .select import Candidate, is_prose, is_usable, rank
+from .plan import Candidate, Planner
+from .sections import Sections, find_sections
 from .sentences import Sentence, split_sentences
-from .terms import Analysis
+from .statements import Statement, is_prose, statement
 
 MIN_WORDS = 40
 # The text the later stages look at, at most: a 500-page upload (the page limit) of lecture notes or
@@ -59,12 +61,20 @@ def analysed(sentences: Sequence[Sentence], budget: int = ANALYSED_CHARS) -> lis
 class Prepared:
     doc: Document
     lang: str
+    rules: Profile
     sentences: list[Sentence]
-    analysis: Analysis
-    candidates: list[Candidate]
-    """Ranked candidates of the body (back matter left out), in document order."""
-    finder: DistractorFinder
+    statements: list[Statement]
+    sections: Sections
+    planner: Planner
     words: int
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        return self.planner.candidates
+
+    @property
+    def inventory(self) -> Inventory:
+        return self.planner.inventory
 
 
 def prepare(pages: list[str], language: str, progress: Callable[[int], None] | None = None) -> Prepared:
@@ -74,17 +84,23 @@ def prepare(pages: list[str], language: str, progress: Callable[[int], None] | N
     if words < MIN_WORDS:
         raise PdfProblem.too_little_text(words)
     lang = detect_language(doc.text, language)
-    sentences = split_sentences(doc, lang)
+    rules = profile(lang)
+    sentences = split_sentences(doc, rules)
     if progress is not None:
         progress(87)
-    budget = ANALYSED_CHARS_ZH if lang == "zh" else ANALYSED_CHARS
-    prose = [i for i in analysed(sentences, budget) if is_prose(sentences[i], lang)]
-    usable = [i for i in prose if is_usable(sentences[i], lang)]
-    if lang == "zh":
+    budget = ANALYSED_CHARS_ZH if rules.cjk else ANALYSED_CHARS
+    body = [s for s in sentences if doc.body_end < 0 or s.start < doc.body_end]
+    chosen = set(analysed(body, budget))
+    prose = [s.index for s in body if s.index in chosen and is_prose(s.text, rules)]
+    statements = [found for s in body if s.index in chosen and (found := statement(s, rules)) is not None]
+    usable = [s.sentence.index for s in statements]
+    if rules.cjk:
         analysis = analyze_chinese(sentences, usable, prose)
     else:
-        analysis = analyze_latin(sentences, usable, prose, lang)
+        analysis = analyze_latin(sentences, usable, prose, rules)
     if progress is not None:
         progress(92)
-    candidates = [c for c in rank(sentences, analysis, lang) if doc.body_end < 0 or c.sentence.start < doc.body_end]
-    return Prepared(doc, lang, sentences, analysis, candidates, DistractorFinder(analysis, lang, doc.text), words)
+    sections = find_sections(doc)
+    defined = [s for s in statements if s.kind == "definition"]
+    inventory = Inventory(doc, sections, sentences, analysis, defined, rules)
+    return Prepared(doc, lang, rules, sentences, statements, sections, Planner(statements, analysis, inventory), words)

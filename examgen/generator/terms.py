@@ -21,12 +21,8 @@ class Term:
     score: float
     articles: frozenset[str] = frozenset()
     """German determiners seen right before it ("der", "einen"...): its gender, number and case."""
-    places: tuple[float, ...] = ()
-    """Where in the document it is used: each sentence it occurs in, 0 (start) to 1 (end), sorted."""
-
-    def distance(self, place: float) -> float:
-        """How far its nearest use is from `place` (1.0 when unknown)."""
-        return min((abs(p - place) for p in self.places), default=1.0)
+    where: tuple[int, ...] = ()
+    """The sentences (indices) it is used in, in document order."""
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,8 @@ ENGLISH_COURSE = [
     "Hydrologists use a rain gauge to measure the amount of precipitation at a given place.",
     "Desalination removes salt from sea water, but it needs a large amount of energy.",
     "The Aral Sea shrank dramatically after 1960 because rivers feeding it were diverted for irrigation.",
+    "Evaporation, transpiration, condensation, precipitation and infiltration are the main processes of the"
+    " water cycle.",
 ]
 
 

@@ -130,4 +130,4 @@ def test_words_without_sentences_say_so() -> None:
     rows = b"".join(b"(alpha beta gamma delta epsilon zeta row %d) Tj 0 -14 Td " % n for n in range(40))
     data = raw_pdf(_page(_stream(b"BT /F1 10 Tf 40 780 Td " + rows + b"ET")))
     problem = _refused(data, {"too_little_text"})
-    assert "no complete sentences" in str(problem)
+    assert "no sentence that states" in str(problem)

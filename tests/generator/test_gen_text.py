@@ -7,9 +7,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from examgen.generator.lang import profile
 from examgen.generator.language import detect_language
 from examgen.generator.layout import build_document
-from examgen.generator.sentences import ABBREVIATIONS, split_sentences
+from examgen.generator.sentences import split_sentences
+
+ABBREVIATIONS = profile("en").abbreviations
 
 WORDS = st.sampled_from(
     ["the", "model", "network", "river", "data", "value", "system", "method", "course", "theory", "graph", "layer"]
@@ -41,7 +44,7 @@ def test_sentences_are_exact_slices_in_order(sentences: list[list[str]], data: s
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(WORDS, min_size=1, max_size=6),
-    st.sampled_from([*sorted(a for a in ABBREVIATIONS if a.isalpha() and len(a) > 1), "e.g", "i.e", "z.B", "d.h"]),
+    st.sampled_from([*sorted(a for a in ABBREVIATIONS if a.isalpha() and len(a) > 1), "e.g", "i.e"]),
     st.lists(WORDS, min_size=1, max_size=6),
     st.sampled_from(["", "Dr", "Fig", "Prof"]),
 )

@@ -1,0 +1,23 @@
+"""Language profiles: each language's data and rules in one module (spaCy's lang/<code> is the model).
+
+The pipeline asks the profile, never `if lang == ...`: how sentences end, which words are function
+words, which words or phrases make a sentence lean on text the student cannot see, which sentences
+define a term, which pairs of words the document may contrast, how common a word is in general
+(wordfreq), and the words exports put around questions. A language without a profile of its own
+is read with the English rules, which are the most conservative about what may be asked.
+"""
+
+from __future__ import annotations
+
+from . import de, en, es, fr, zh
+from .profile import DefinitionRule, Profile, pairs, words_of
+
+PROFILES: dict[str, Profile] = {p.code: p for p in (en.PROFILE, de.PROFILE, fr.PROFILE, es.PROFILE, zh.PROFILE)}
+SUPPORTED = tuple(PROFILES)
+
+
+def profile(code: str) -> Profile:
+    return PROFILES.get(code, en.PROFILE)
+
+
+__all__ = ["PROFILES", "SUPPORTED", "DefinitionRule", "Profile", "pairs", "profile", "words_of"]
