@@ -236,6 +236,8 @@ def submit(url: str, token: str, request: Submission, console: Console, out: Con
                 raise SubmitError(f"Job {view['job_id']} failed: {view.get('error') or 'no reason given'}")
             if view["status"] == "canceled":
                 raise SubmitError(f"Job {view['job_id']} was canceled.")
+            for notice in view.get("notices") or []:
+                console.print(f"Note: {escape(str(notice))}", highlight=False)
             for path in download(http, view, request):
                 out.print(str(path), highlight=False, soft_wrap=True)
         except httpx.TransportError as exc:

@@ -81,4 +81,6 @@ def run_generate(
         f"{len(exam.questions)} questions from {exam.source.pages} pages ({exam.language}).",
         file=sys.stderr,
     )
+    for notice in exam.notices:
+        print(f"examgen generate: {notice}", file=sys.stderr)
     return 0

@@ -41,11 +41,12 @@ class Stack:
     users: dict[str, str]
     procs: list[Proc]
 
-    def submit(self, user: str, name: str) -> str:
+    def submit(self, user: str, name: str, **fields: str) -> str:
         with open(PDFS / name, "rb") as pdf:
             response = httpx.post(
                 f"{self.base}/generate",
                 files={"file": (name, pdf, "application/pdf")},
+                data=fields,
                 headers={"Authorization": f"Bearer {self.users[user]}"},
                 timeout=30,
             )

@@ -107,3 +107,15 @@ def test_every_enqueue_start_and_end_logs_the_queue_size(stack: Stack) -> None:
     logs = stack.procs["web"].output() + stack.procs["worker"].output()
     events = re.findall(r"(enqueued|started|finished|failed) \S+\. Queue size: \d+ \(processing \d+/2\)", logs)
     assert {"enqueued", "started"} <= set(events) and ({"finished", "failed"} & set(events))
+
+
+def test_fewer_questions_than_asked_are_explained_in_the_job_view_and_the_exam(stack: Stack) -> None:
+    view = stack.submit("water-cycle-handout.pdf", num_questions="60")
+    done = stack.wait(view["job_id"])
+    assert done["status"] == "finished" and done["questions"] < 60
+    assert (
+        len(done["notices"]) == 1
+        and f"supports {done['questions']} good questions of the 60 asked" in done["notices"][0]
+    )
+    exam = stack.http.get(f"/jobs/{view['job_id']}/exam").json()
+    assert exam["notices"] == done["notices"]

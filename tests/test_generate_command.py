@@ -33,7 +33,7 @@ def test_writes_each_format_asked_for(tmp_path: Path) -> None:
     ]
     exam = json.loads((out / "water-cycle-handout.json").read_text())
     assert 1 <= len(exam["questions"]) <= 4 and exam["source"]["filename"] == "water-cycle-handout.pdf"
-    assert "questions from 4 pages" in done.stderr
+    assert "questions from 2 pages" in done.stderr
 
 
 def test_a_pdf_without_text_exits_1_with_its_sentence(tmp_path: Path) -> None:
@@ -47,3 +47,11 @@ def test_bad_options_exit_2(tmp_path: Path) -> None:
     assert generate(str(PDFS / "crazyones.pdf"), "--types", "essay", cwd=tmp_path).returncode == 2
     assert generate(str(PDFS / "crazyones.pdf"), "--format", "pdf", cwd=tmp_path).returncode == 2
     assert generate(str(tmp_path / "missing.pdf"), cwd=tmp_path).returncode == 2
+
+
+def test_fewer_questions_than_asked_are_said_on_stderr(tmp_path: Path) -> None:
+    done = generate(str(PDFS / "water-cycle-handout.pdf"), "-n", "60", "-o", "out", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    exam = json.loads((tmp_path / "out" / "water-cycle-handout.json").read_text())
+    assert len(exam["questions"]) < 60 and exam["notices"]
+    assert f"supports {len(exam['questions'])} good questions of the 60 asked" in done.stderr

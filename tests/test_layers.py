@@ -59,7 +59,7 @@ def test_the_generator_runs_without_the_service() -> None:
         "render_exam(exam, 'moodle')\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('redis', 'rq', 'litestar'))\n"
         "loaded += [m for m in sys.modules if m.startswith('examgen.') and not m.startswith('examgen.generator')]\n"
-        "print(len(exam['questions']), loaded)\n"
+        "print(len(exam.questions), loaded)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

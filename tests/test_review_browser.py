@@ -87,7 +87,7 @@ def test_an_owner_edits_a_question_and_exports_it(browser: Browser, tmp: Path) -
 def test_an_owner_regenerates_a_question(browser: Browser, tmp: Path) -> None:  # noqa: F811
     stack = make_stack(tmp, cap=1)
     try:
-        job_id = stack.submit("alice", "water-cycle-handout.pdf")
+        job_id = stack.submit("alice", "water-cycle-handout.pdf", num_questions="5")
         headers = {"Authorization": f"Bearer {stack.users['alice']}"}
 
         def finished() -> bool:

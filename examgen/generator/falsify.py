@@ -26,6 +26,15 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _alike(one: str, other: str) -> bool:
+    """Two descriptions that say much the same (a quarter of their character pairs, or a long common
+    run): swapping their terms would leave the statement true."""
+    pairs_one = {one[i : i + 2] for i in range(len(one) - 1)}
+    pairs_other = {other[i : i + 2] for i in range(len(other) - 1)}
+    shared = len(pairs_one & pairs_other) / max(1, len(pairs_one | pairs_other))
+    return shared >= 0.25 or SequenceMatcher(None, one, other).ratio() >= 0.5
+
+
 def _in_brackets(text: str, at: int) -> bool:
     before = text[:at]
     return before.count("(") > before.count(")") or before.count("（") > before.count("）")
@@ -111,7 +120,7 @@ class Falsifier:
             # share their description (Drude's and Sommerfeld's free electron gas), would stay true.
             bodies = [_fold(s.body) for s in self.inventory.defined[other.lower()]]
             own = _fold(statement.body)
-            if any(SequenceMatcher(None, own, body).ratio() >= 0.5 for body in bodies) or other.lower() in text.lower():
+            if any(_alike(own, body) for body in bodies) or other.lower() in text.lower():
                 continue
             return text[:start] + _case_like(other, text[start:end]) + text[end:]
         return None

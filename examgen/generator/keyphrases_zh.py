@@ -75,6 +75,8 @@ def segmenter() -> Any:
 _INSIDE = ("n", "vn", "an", "a", "b", "j", "l", "eng", "x", "ng", "nz", "f", "s", "m", "q", "k", "h", "g", "t")
 _LAST = ("n", "vn", "an", "j", "l", "eng", "ng", "nz", "k", "g", "s")
 _NEGATIONS = frozenset("不非无反")
+# Characters that prefix a term and belong to it ("准中性", "超导体", "亚稳态").
+_PREFIXES = frozenset("准非超亚半反逆类次伪")
 
 
 def first_word(text: str) -> str:
@@ -134,8 +136,8 @@ def glued_to_noun(text: str, start: int, end: int) -> bool:
             after = i
         at = word_end
     nounish = ("n", "vn", "an", "eng", "j", "l", "ng", "nz", "b", "k", "q", "m")
-    if before_flag.startswith(nounish):
-        return True
+    if before_flag.startswith(nounish) or text[start - 1 : start] in _PREFIXES:
+        return True  # "准|电中性", "非|线性": a prefix of the term stays outside the blank
     if after < 0:
         return False
     flag = words[after][1]

@@ -157,8 +157,9 @@ def _inflection_visible(surface: str, prompt: str) -> bool:
 
 
 def _initials_in(acronym: str, text: str) -> bool:
+    """The acronym's letters are initials of the text's words ("SCA" of "Side-Channel Analysis")."""
     letters = "".join(ch for ch in acronym if ch.isalpha()).lower()
-    initials = "".join(w[0] for w in _WORD.findall(text)).lower()
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", text)).lower()
     return len(letters) >= 2 and letters in initials
 
 
@@ -254,6 +255,16 @@ class Planner:
             at = text.find(rest, at + 1)
         return not rest
 
+    def _terms_named(self, statement: Statement) -> int:
+        """How many different terms of the document the sentence names (generic words not counted)."""
+        text = statement.sentence.text
+        names = {
+            o.surface(text).lower()
+            for o in self.analysis.occurrences.get(statement.sentence.index, ())
+            if o.term.kind not in ("number", "year", "percent") and self.inventory.centrality(o.surface(text)) > 0
+        }
+        return len(names)
+
     def _noun_phrase(self, surface: str) -> bool:
         if self.rules.cjk:
             # A Chinese key is Chinese ("simple graph" glosses 简单图, it is not the term itself).
@@ -277,9 +288,8 @@ class Planner:
             return False  # in a long text a phrase met once is a side remark, not a term of the course
         if len(words) == 1 and not surface.isupper():
             # A lone word must be a noun and not also an adjective ("inferior"), and specific: an
-            # everyday noun ("fibre", "cavity") is an answer only where the text keeps coming back to it.
-            central = stats.count >= 5 and stats.parts >= 3
-            return self.rules.noun_key(surface) and (stats.zipf < 3.3 or (central and stats.zipf < 4.0))
+            # everyday noun ("molecule", "fibre", "cavity") makes a trivial blank.
+            return self.rules.noun_key(surface) and stats.zipf < 3.5
         return True
 
     # -- candidates ----------------------------------------------------------------------------
@@ -303,8 +313,8 @@ class Planner:
                 weight = 1.0 + self.inventory.centrality(key.name)
             else:
                 named = self._named_key(statement)
-                if named is None or named[1] < bar:
-                    continue
+                if named is None or named[1] < bar or self._terms_named(statement) < 2:
+                    continue  # one term and nothing else the course names: a remark without its context
                 key, weight = named[0], 0.55 * named[1]
             part = self.inventory.sections.of(statement.sentence.start)
             found.append(Candidate(statement, key, weight, part))
@@ -343,15 +353,11 @@ class Planner:
         return len([w for w in _WORD.findall(stem) if w.lower() not in self.rules.stop]) >= 5
 
     def _cloze_ok(self, candidate: Candidate) -> bool:
-        """A blank the stem pins down: the defined term, or a specific term in a stem with enough
-        other content that nothing else of the text fits it."""
-        if candidate.key.defined:
-            return True
-        stem = candidate.with_key(" ")
-        content = [w for w in _WORD.findall(stem) if w.lower() not in self.rules.stop]
-        enough = len(content) >= 5 if not self.rules.cjk else len(stem) >= 14
-        specific = self.inventory.stats(candidate.key.name).zipf < 4.0
-        return enough and specific and not self._sibling_also_fits(candidate)
+        """A blank the stem pins down: the term a definition defines. Any other statement leaves room
+        for another answer ("_____ is invariant under propagation": BPP, but brightness as well),
+        which a blind reading found in most such blanks; those are asked as true/false or, with
+        three siblings, as multiple choice."""
+        return candidate.key.defined and not self._sibling_also_fits(candidate)
 
     def _sibling_also_fits(self, candidate: Candidate) -> bool:
         return any(

@@ -89,13 +89,12 @@ class Siblings:
         return last.split("-")[-1]
 
     def of(self, key: str) -> list[Sibling]:
-        """The key's siblings, the closest kin first: list-mates, then same-head terms. (Terms that
+        """The key's siblings, the closest kin first: same-head terms, then list-mates. (Terms that
         are merely defined near each other are not: a glossary puts 等离子体 beside 磁感线.)"""
         low = key.lower()
         known = self.inventory.known
         chosen: dict[str, Sibling] = {}
-        for other in sorted(self.lists.get(low, ())):
-            chosen.setdefault(other, Sibling(known[other], "list"))
+        # Same head first: a list may mix kinds (带电粒子 beside 电中性), a head never does.
         head = self.head(low)
         for other in sorted(self.heads.get(head, ())):
             if (
@@ -104,6 +103,8 @@ class Siblings:
                 and (self.rules.cjk or len(other.split()) > 1 or len(low.split()) > 1)
             ):
                 chosen.setdefault(other, Sibling(known[other], "head"))
+        for other in sorted(self.lists.get(low, ())):
+            chosen.setdefault(other, Sibling(known[other], "list"))
         return [sibling for other, sibling in chosen.items() if other != low and not _overlap(other, low)]
 
 

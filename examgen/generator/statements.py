@@ -148,11 +148,16 @@ def definition(sentence: Sentence, rules: Profile) -> Statement | None:
         if match is None:
             continue
         start, end = _trim_term(text, match.start("term"), match.end("term"), rules)
-        term = text[start:end]
         groups = match.groupdict()
+        if groups.get("gloss") and match.start("gloss") > end:
+            # "…称为简单图 simple graph": the English name after the blank would give it away.
+            end = match.end("gloss")
+        term = text[start:end]
         also = groups.get("abbr") or groups.get("gloss") or ""
         bracket = max(term.rfind("("), term.rfind("（"))
         name = term[:bracket].rstrip() if bracket > 0 else term
+        if groups.get("gloss") and name.endswith(groups["gloss"]):
+            name = name[: -len(groups["gloss"])].rstrip()
         if not name or not _term_shape_ok(name, rules) or rules.describes(match.group("body")):
             continue
         return Statement(sentence, "definition", (start, end), name, also.strip(), match.group("body"))

@@ -39,6 +39,8 @@ class JobView(TypedDict):
     error: str | None
     pages: int | None
     questions: int | None
+    notices: list[str]
+    """What the generator could not do, in sentences (fewer questions than asked, and why); [] when none."""
     callback: dict[str, Any] | None
     """For a job with a callback_url: {"url", "state", "delivery_id", "next_attempt_at",
     "attempts": [{"at", "status_code", "error", ...}]}; else null."""
@@ -108,6 +110,7 @@ def view(
         error=error,
         pages=meta.get("pages"),
         questions=meta.get("questions"),
+        notices=[str(n) for n in meta.get("notices") or []],
         callback=_callback(job, delivery),
     )
     return shown

@@ -449,3 +449,48 @@ def test_exports_carry_the_explanation_and_every_accepted_answer() -> None:
     assert [a.findtext("text") for a in moodle.iter("answer")] == ["Aquifers", "Aquifer"]
     assert moodle.findtext(".//generalfeedback/text") == "The text says (p. 3): Aquifers store groundwater."
     assert "The text says (p. 3): Aquifers store groundwater." in render_exam(typed(exam), "html")[0]
+
+
+def test_the_documents_topic_is_never_the_blank() -> None:
+    """ "_____ is the process in which light energy is captured …" in notes titled "Photosynthesis"."""
+    text = [
+        "Notes on Photosynthesis",
+        "Photosynthesis is the process in which light energy is captured and stored by an organism for its cells.",
+        "Chloroplasts are the organelles in which photosynthesis takes place in the cells of plants and algae.",
+        "Rubisco is the enzyme that fixes carbon dioxide in the Calvin cycle of plants, algae and cyanobacteria.",
+    ]
+    answers = {c.answer.lower() for c in _prepared(text, "en").candidates}
+    assert "photosynthesis" not in answers and "chloroplasts" in answers
+
+
+def test_a_blank_the_parallel_term_of_its_sentence_fills_is_not_asked() -> None:
+    text = [
+        "空间尺度必须远大于德拜长度，时间尺度必须远大于等离子体特征响应时间。",
+        "德拜长度是等离子体中电中性条件成立的最小空间尺度，与温度和密度有关。",
+        "等离子体特征响应时间是电子走过德拜长度所需的时间，时间尺度也与之比较。",
+    ]
+    prepared = _prepared(text, "zh")
+    first = [c for c in prepared.candidates if c.sentence_text == text[0]]
+    assert all(c.answer not in ("时间尺度", "空间尺度") for c in first)
+
+
+def test_an_acronym_accepts_the_name_the_text_gives_it() -> None:
+    text = [
+        "The Algebraic Normal Form (ANF) writes a Boolean function as a sum of products of its input bits.",
+        "The ANF of any Boolean function can be computed with a fast transform similar to the Fourier transform.",
+        "Cipher designers read the degree of each output bit from the ANF of the substitution box.",
+    ]
+    prepared = _prepared(text, "en")
+    anf = _candidate(prepared, "The ANF of any Boolean function")
+    assert anf.answer == "ANF" and "Algebraic Normal Form" in anf.answers(english=True)
+
+
+def test_two_terms_described_alike_are_never_swapped() -> None:
+    """Drude's and Sommerfeld's models both see a metal as a free electron gas: the swap stays true."""
+    text = [
+        "特鲁特模型：金属被看成由大量自由电子构成的气体。",
+        "索末菲模型：金属被看成由大量在正电荷背景上自由运动的价电子构成的自由电子气。",
+        "共同点：两个模型均将金属中的电子视为自由电子气，忽略电子之间的相互作用。",
+    ]
+    candidate = _candidate(_prepared(text, "zh"), "索末菲模型：")
+    assert candidate.false is None or not candidate.false.startswith("特鲁特模型")
