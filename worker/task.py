@@ -71,7 +71,7 @@ def make_exam(options: dict[str, Any]) -> dict[str, Any]:
         pipe.set(keys.source(job.id), pack_pages(pages), ex=settings.queue.result_ttl_s)
         pipe.execute()
     storage.discard(connection, job.id)
-    job.meta.update(progress=100, pages=exam.source.pages, questions=len(exam.questions))
+    job.meta.update(progress=100, pages=exam.source.pages, questions=len(exam.questions), notices=exam.notices)
     job.save_meta()
     return {"questions": len(exam.questions), "pages": exam.source.pages}
 

@@ -18,6 +18,10 @@ from .siblings import Siblings
 from .statements import Statement
 from .terms import find_numbers, parse_value
 
+# A sentence that draws a conclusion from its own premise ("…垂直于传播方向，故…是横波").
+_REASONING = re.compile(
+    r"[，,]\s*(?:故|所以|因此|因而|于是|从而)|\b(?:therefore|thus|hence|so that|which means)\b", re.IGNORECASE
+)
 # Directional and resultative complements that follow a Chinese verb.
 _COMPLEMENTS = frozenset("出入进起下上回开")
 
@@ -79,8 +83,11 @@ class Falsifier:
         return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
 
     def _by_contrast(self, statement: Statement) -> str | None:
-        """One side of a pair of opposites the document uses both of, swapped for the other."""
+        """One side of a pair of opposites the document uses both of, swapped for the other. Not in a
+        sentence that reasons ("…垂直于传播方向，故…是横波"): the swap would contradict its own premise."""
         text = statement.sentence.text
+        if _REASONING.search(text):
+            return None
         for first, second in self.rules.contrasts:
             for one, other in ((first, second), (second, first)):
                 spans = self._spans(text, one)

@@ -80,7 +80,12 @@ class Candidate:
             return len(self.distractors) >= 3 and self.informative
         if kind == "cloze":
             return self.cloze_ok and self.informative
-        return True  # true/false: the statement as written is always a true one
+        # A glossary line ("晶格：…") reads as a statement only once made false; as written, a
+        # reader asks "true of what?". Everything else is a true statement as written.
+        return self.statement.rule != "colon" or self.false is not None
+
+    def supports_true(self) -> bool:
+        return self.statement.rule != "colon"
 
     informative: bool = True
     """The stem says enough to pin the answer down ("_____ is based on a simple observation" does not)."""
@@ -161,6 +166,22 @@ def _initials_in(acronym: str, text: str) -> bool:
     letters = "".join(ch for ch in acronym if ch.isalpha()).lower()
     initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", text)).lower()
     return len(letters) >= 2 and letters in initials
+
+
+def _spelled_before(acronym: str, before: str) -> str | None:
+    """The fewest words ending `before` whose initials spell the acronym in order, first and last
+    letter on the first and last word ("plastid-encoded RNA polymerase" for PEP)."""
+    letters = "".join(ch for ch in acronym if ch.isalpha()).lower()
+    words = list(re.finditer(r"[^\W\d_]+", before))
+    for count in range(2, min(len(words), 8) + 1):
+        run = words[-count:]
+        initials = [w.group()[0].lower() for w in run]
+        if initials[0] != letters[0] or initials[-1] != letters[-1]:
+            continue
+        remaining = iter(initials)
+        if all(letter in remaining for letter in letters):
+            return before[run[0].start() :].strip()
+    return None
 
 
 class Planner:
@@ -316,9 +337,32 @@ class Planner:
                 if named is None or named[1] < bar or self._terms_named(statement) < 2:
                     continue  # one term and nothing else the course names: a remark without its context
                 key, weight = named[0], 0.55 * named[1]
+            if self._unexplained_acronym(statement.sentence.text, key):
+                continue
             part = self.inventory.sections.of(statement.sentence.start)
             found.append(Candidate(statement, key, weight, part))
         return found
+
+    @cached_property
+    def _expanded(self) -> dict[str, str]:
+        """Acronyms the document spells out somewhere ("plastid-encoded RNA polymerase (PEP)")."""
+        found: dict[str, str] = {}
+        text = self.inventory.doc.text
+        for match in re.finditer(r"\(([A-Z][A-Z0-9]{1,6})\)", text):
+            name = _spelled_before(match.group(1), text[max(0, match.start() - 120) : match.start()])
+            if name:
+                found.setdefault(match.group(1), name)
+        return found
+
+    def _unexplained_acronym(self, text: str, key: Key) -> bool:
+        """The sentence uses an acronym the document spells out elsewhere, but not here ("PEP is
+        homologous to …"): a reader of the question alone may take it for something else."""
+        outside = text[: key.start] + " " + text[key.end :]
+        for acronym in re.findall(r"(?<![\w-])[A-Z][A-Z0-9]{1,6}(?![\w-])", outside):
+            name = self._expanded.get(acronym)
+            if name and name.lower() not in text.lower() and f"({acronym})" not in text:
+                return True
+        return False
 
     def complete(self, candidate: Candidate) -> Candidate:
         """The candidate with its distractors, its false form and whether its blank is unambiguous."""

@@ -48,12 +48,14 @@ def assign_types(
         able = [i for i in free if candidates[i].supports("cloze")]
         targets["cloze"] -= take("cloze", targets["cloze"], able)
     if "true_false" in targets:
-        targets["true_false"] -= take("true_false", targets["true_false"], list(free))
+        able = [i for i in free if candidates[i].supports_true()]
+        targets["true_false"] -= take("true_false", targets["true_false"], able)
     # Slots left over (a type short of candidates): whatever requested type each candidate supports.
     for i in list(free):
         for kind in ("cloze", "mcq", "true_false"):
             if kind in targets and candidates[i].supports(kind):
-                chosen[i] = (kind, False)
+                false = kind == "true_false" and not candidates[i].supports_true()
+                chosen[i] = (kind, false)
                 free.remove(i)
                 break
     return chosen

@@ -65,6 +65,8 @@ class Statement:
     """The name in brackets, another answer that counts ("SPA", 晶胞)."""
     body: str = ""
     """What defines the term."""
+    rule: str = ""
+    """The name of the definition pattern that read it ("colon" for a glossary line "X: …")."""
 
     @property
     def term_text(self) -> str:
@@ -160,7 +162,7 @@ def definition(sentence: Sentence, rules: Profile) -> Statement | None:
             name = name[: -len(groups["gloss"])].rstrip()
         if not name or not _term_shape_ok(name, rules) or rules.describes(match.group("body")):
             continue
-        return Statement(sentence, "definition", (start, end), name, also.strip(), match.group("body"))
+        return Statement(sentence, "definition", (start, end), name, also.strip(), match.group("body"), rule.name)
     return None
 
 

@@ -494,3 +494,40 @@ def test_two_terms_described_alike_are_never_swapped() -> None:
     ]
     candidate = _candidate(_prepared(text, "zh"), "索末菲模型：")
     assert candidate.false is None or not candidate.false.startswith("特鲁特模型")
+
+
+def test_a_sentence_that_reasons_is_never_made_false_by_a_contrast() -> None:
+    """Swapping 横波 for 纵波 in "…垂直于传播方向，故…是横波" contradicts the premise it keeps."""
+    text = [
+        "电磁波的电场和磁场都垂直于传播方向，故电磁波是横波。",
+        "声波在空气中传播时，介质质点的振动方向与传播方向平行，是纵波。",
+        "横波和纵波都能传递能量，横波在固体中传播，纵波在固体、液体和气体中都能传播。",
+    ]
+    prepared = _prepared(text, "zh")
+    reasoning = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == text[0]]
+    assert reasoning and all(c.false is None for c in reasoning)
+    parallel = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == text[1]]
+    assert any(c.false is not None for c in parallel)  # the same contrast, in a sentence that only states
+
+
+def test_a_glossary_line_is_asked_only_once_made_false() -> None:
+    """ "晶格：…" as a true statement leaves a reader asking "true of what?"."""
+    prepared = _prepared(SOLIDS, "zh")
+    line = _candidate(prepared, "单晶：")
+    assert not line.supports_true()
+    assert line.supports("true_false") == (line.false is not None)
+    for seed in range(10):
+        kinds = assign_types([line], ("true_false",), random.Random(seed))
+        assert kinds[0] is None or kinds[0] == ("true_false", True)
+
+
+def test_an_acronym_the_document_spells_out_elsewhere_is_not_asked_bare() -> None:
+    text = [
+        "The plastid-encoded RNA polymerase (PEP) transcribes the photosynthesis genes of the chloroplast genome.",
+        "Sigma factors guide PEP to the promoters of the photosynthesis genes in the chloroplast genome.",
+        "The nuclear-encoded polymerase transcribes housekeeping genes of the chloroplast during early development.",
+    ]
+    prepared = _prepared(text, "en")
+    answers = {c.sentence_text: c.answer for c in prepared.candidates}
+    assert text[1] not in answers  # "Sigma factors guide PEP to …": which PEP?
+    assert answers.get(text[0]) == "chloroplast genome"  # the same key where PEP is spelled out
