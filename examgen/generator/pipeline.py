@@ -10,13 +10,14 @@ from pathlib import PurePath
 
 import msgspec
 
+from .candidate import Candidate
+from .coverage import spread
 from .errors import PdfProblem
 from .exam import Exam, Source
 from .extract import RawPdf, read_pages
 from .llm import LlmBackend, llm_questions
 from .notices import fewer_questions
 from .options import ExamOptions
-from .plan import Candidate, spread
 from .question_types import Cloze, Question
 from .questions import build_questions
 from .stages import prepare

@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from .blanks import BLANK
+from .candidate import Candidate
 from .labels import explanation
-from .plan import BLANK, Candidate
 from .question_types import Cloze, Mcq, Question, TrueFalse
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .candidate import Candidate
 from .errors import PdfProblem
 from .inventory import Inventory
 from .keyphrases_latin import analyze_latin
@@ -18,7 +19,7 @@ from .keyphrases_zh import analyze_chinese
 from .lang import Profile, profile
 from .language import detect_language
 from .layout import Document, build_document
-from .plan import Candidate, Planner
+from .plan import Planner
 from .sections import Sections, find_sections
 from .sentences import Sentence, split_sentences
 from .statements import Statement, is_prose, statement

@@ -28,7 +28,8 @@ def refers_elsewhere(text: str, lang: str | Profile) -> bool:
 
         # Whole words: "能量…" opens with 能量, not with the modal 能.
         multi = tuple(word for word in rules.dangling_start if len(word) > 1)
-        if first_word(stripped) in rules.dangling_start or stripped.startswith(multi):
+        opening = first_word(stripped)
+        if opening in rules.dangling_start or opening in rules.back_nouns or stripped.startswith(multi):
             return True
         return rules.pointers.search(stripped) is not None
     words = _words(stripped)

@@ -194,7 +194,12 @@ def statement(sentence: Sentence, rules: Profile) -> Statement | None:
         return found
     if not rules.declarative(text) or (not rules.cjk and ":" in text) or _vague_subject(text, rules):
         return None
-    return Statement(sentence, "statement")
+    glossary = rules.cjk and _GLOSSARY_HEAD.match(text) is not None
+    return Statement(sentence, "statement", rule="colon" if glossary else "")
+
+
+_GLOSSARY_HEAD = re.compile(r"[^：:，。；]{1,12}[：:]")
+"""A short head and a colon: a line of a glossary or of notes ("中子：探测晶体的磁有序结构")."""
 
 
 def _vague_subject(text: str, rules: Profile) -> bool:

@@ -10,13 +10,14 @@ import pytest
 from gen_helpers import english_pdf_bytes, extracted_text, plain, typed
 
 from examgen.generator import ExamOptions, generate_exam, render_exam
+from examgen.generator.candidate import Candidate, Key
 from examgen.generator.chars import normalize_line
+from examgen.generator.coverage import spread
 from examgen.generator.keyphrases_latin import analyze_latin
 from examgen.generator.keyphrases_zh import analyze_chinese
 from examgen.generator.lang import profile
 from examgen.generator.layout import Document
 from examgen.generator.notices import fewer_questions
-from examgen.generator.plan import Candidate, Key, spread
 from examgen.generator.questions import assign_types
 from examgen.generator.sentences import Sentence, split_sentences
 from examgen.generator.stages import Prepared, prepare
@@ -80,6 +81,9 @@ def test_full_width_stops_and_list_items_end_chinese_sentences() -> None:
         ("如图所示，细胞膜由磷脂双分子层构成，具有一定的流动性。", "zh"),
         ("如果把人工智能的发展看作是新一次工业革命。", "zh"),
         ("简述研究流体运动的两种方法以及它们之间的区别。", "zh"),
+        # a category noun alone as the subject names something said before
+        ("学派强调德性即生活的最高善，是对世界的不信任的学派。", "zh"),
+        ("The model assumes that the electrons move freely between collisions with the ions.", "en"),
     ],
 )
 def test_sentences_that_lean_on_their_context_are_not_asked(text: str, lang: str) -> None:
@@ -94,6 +98,8 @@ def test_sentences_that_lean_on_their_context_are_not_asked(text: str, lang: str
         ("Metals such as copper and silver conduct electricity very well at room temperature.", "en"),
         ("Hydrologists use a rain gauge to measure the amount of precipitation at a given place.", "en"),
         ("光合作用是植物把光能转化为化学能的过程。", "zh"),
+        ("犬儒学派强调德性即生活的最高善。", "zh"),
+        ("The theory of evolution explains how species change over many generations.", "en"),
         ("当带电粒子进入极地的高层大气时，与大气中的原子和分子碰撞并激发，产生极光。", "zh"),
     ],
 )
@@ -519,15 +525,26 @@ def test_a_glossary_line_is_asked_only_once_made_false() -> None:
     for seed in range(10):
         kinds = assign_types([line], ("true_false",), random.Random(seed))
         assert kinds[0] is None or kinds[0] == ("true_false", True)
+    note = statement(_sentence("中子：探测晶体的磁有序结构，是研究磁性材料的重要手段。"), ZH)
+    assert note is not None and note.rule == "colon"  # a note, not a definition, and no statement either
+
+
+PLASTID = [
+    "The plastid-encoded RNA polymerase (PEP) transcribes the photosynthesis genes of the chloroplast genome.",
+    "Sigma factors guide PEP to the promoters of the photosynthesis genes in the chloroplast genome.",
+    "PEP is homologous to the bacterial RNA polymerase and is made of subunits encoded in the plastid genome.",
+    "The nuclear-encoded polymerase transcribes housekeeping genes of the chloroplast during early development.",
+]
 
 
 def test_an_acronym_the_document_spells_out_elsewhere_is_not_asked_bare() -> None:
-    text = [
-        "The plastid-encoded RNA polymerase (PEP) transcribes the photosynthesis genes of the chloroplast genome.",
-        "Sigma factors guide PEP to the promoters of the photosynthesis genes in the chloroplast genome.",
-        "The nuclear-encoded polymerase transcribes housekeeping genes of the chloroplast during early development.",
-    ]
-    prepared = _prepared(text, "en")
-    answers = {c.sentence_text: c.answer for c in prepared.candidates}
-    assert text[1] not in answers  # "Sigma factors guide PEP to …": which PEP?
-    assert answers.get(text[0]) == "chloroplast genome"  # the same key where PEP is spelled out
+    answers = {c.sentence_text: c.answer for c in _prepared(PLASTID, "en").candidates}
+    assert PLASTID[1] not in answers  # "Sigma factors guide PEP to …": which PEP?
+    assert answers.get(PLASTID[0]) == "chloroplast genome"  # the same key where PEP is spelled out
+
+
+def test_an_acronym_key_spelled_out_elsewhere_is_a_blank_but_never_a_true_false_statement() -> None:
+    prepared = _prepared(PLASTID, "en")
+    pep = _candidate(prepared, "PEP is homologous")
+    assert pep.answer == "PEP" and not pep.supports("true_false") and not pep.supports_true()
+    assert _candidate(prepared, "The plastid-encoded").supports_true()

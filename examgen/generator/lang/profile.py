@@ -71,6 +71,9 @@ class Profile:
     """Anywhere in a sentence: what points at text the student cannot see (a figure, "the above",
     an equation number, "the third cause")."""
     early_pronouns: frozenset[str] = frozenset()
+    back_nouns: frozenset[str] = frozenset()
+    """Category nouns that, alone as the subject (学派强调…), name something the text named before
+    (English: the definite article does that, see statements._vague_subject)."""
     """Pronouns that point back only when they come early ("It is ...", not "... lets it flow")."""
     meta: re.Pattern[str] = re.compile(r"(?!)")
     """Sentences that are not statements of the subject: exercises, instructions, talk about the

@@ -134,6 +134,12 @@ PROFILE = Profile(
         """
     ),
     dangling_start=DANGLING_START,
+    back_nouns=words_of(
+        """
+        学派 模型 理论 方法 算法 系统 过程 装置 实验 方程 公式 定理 结论 体系 学说 观点 思想 运动 机制 结构 方案 技术
+        作者 研究 原理 定律 规律 概念 现象 效应 学者 研究者
+        """
+    ),
     pointers=POINTERS,
     meta=META,
     definitions=DEFINITIONS,
