@@ -56,14 +56,20 @@ class Candidate:
             return len(self.distractors) >= 3 and self.informative
         if kind == "cloze":
             return self.cloze_ok and self.informative
-        if self.bare_acronym:
+        if self.bare_acronym or self.hedged:
             return False
         # A glossary line ("晶格：…") reads as a statement only once made false; as written, a
         # reader asks "true of what?". Everything else is a true statement as written.
-        return self.statement.rule != "colon" or self.false is not None
+        return self.supports_true() or self.false is not None
 
     def supports_true(self) -> bool:
-        return self.statement.rule != "colon" and not self.bare_acronym
+        return self.statement.rule != "colon" and not self.bare_acronym and not self.hedged and self.anchored
+
+    hedged: bool = False
+    """The statement states a tendency ("will typically", 通常): neither true nor false as an item."""
+    anchored: bool = True
+    """Its subject names a term of the course: "People with mental illness were treated as …" (by
+    whom, when?) is true only in its paragraph."""
 
     bare_acronym: bool = False
     """The key is an acronym the document spells out elsewhere but not here ("PEP is homologous to

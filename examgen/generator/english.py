@@ -168,7 +168,19 @@ def can_be_verb(word: str) -> bool:
     return "VERB" in _lemmas(word) or "AUX" in _lemmas(word)
 
 
+# "Unlike X, …", "In contrast to X, …": a contrast the sentence draws itself, then its subject.
+_CONTRAST_OPENER = re.compile(r"(?:In contrast (?:to|with)|Unlike|Compared (?:to|with)|As opposed to) [^,;:()]{3,60}, ")
+
+
 def first_verb(text: str) -> int | None:
+    opener = _CONTRAST_OPENER.match(text)
+    if opener:
+        rest = first_verb(text[opener.end() :])
+        return None if rest is None else opener.end() + rest
+    return _first_verb(text)
+
+
+def _first_verb(text: str) -> int | None:
     """Where the sentence's verb starts, for a plain declarative sentence: it opens with its subject,
     a noun phrase of one to seven words, then its verb ("Stromules are induced after ...", "The
     polyphyletic theory states that ..."). None for a sentence that opens with a preposition, a

@@ -79,6 +79,10 @@ _NEGATIONS = frozenset("不非无反")
 _PREFIXES = frozenset("准非超亚半反逆类次伪")
 
 
+def words(text: str) -> list[str]:
+    return [str(pair.word) for pair in segmenter().cut(text) if str(pair.word).strip()]
+
+
 def first_word(text: str) -> str:
     for pair in segmenter().cut(text):
         if str(pair.word).strip():

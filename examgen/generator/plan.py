@@ -197,8 +197,47 @@ class Planner:
         candidate.false = self.falsifier.false_version(candidate.statement, (candidate.key.start, candidate.key.end))
         candidate.cloze_ok = self._cloze_ok(candidate)
         candidate.informative = self._informative(candidate)
+        candidate.hedged = self._hedged(candidate.sentence_text)
+        candidate.anchored = candidate.key.defined or self._anchored(candidate.statement)
         candidate.also = () if self.rules.cjk else self.acronyms.other_names(candidate.key.name)
         return candidate
+
+    def _hedged(self, text: str) -> bool:
+        if self.rules.cjk:
+            from .keyphrases_zh import words  # jieba loads on first use
+
+            return not self.rules.hedges.isdisjoint(words(text))
+        return not self.rules.hedges.isdisjoint(w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+
+    def _anchored(self, statement: Statement) -> bool:
+        """The subject is a term of the document: it opens the sentence (after an article) and ends
+        before the verb; in Chinese, the first clause names one."""
+        text = statement.sentence.text
+        if self.rules.cjk:
+            end = min((i for i in (text.find("，"), text.find(",")) if i > 0), default=len(text))
+        else:
+            verb = self.rules.verb_at(text)
+            if verb is None:
+                return True  # no verb found: nothing to say about the subject
+            end = verb
+        for occurrence in self.analysis.occurrences.get(statement.sentence.index, ()):
+            surface = occurrence.surface(text)
+            if occurrence.end > end or occurrence.term.kind in ("number", "year", "percent"):
+                continue
+            if not self.rules.cjk and not self._heads_subject(text[: occurrence.start], text[occurrence.end : end]):
+                continue
+            if not self.inventory.is_generic(surface) and self.inventory.centrality(surface) > 0:
+                return True
+        return False
+
+    def _heads_subject(self, before: str, after: str) -> bool:
+        """A term opens the subject ("The eugenics movement …") or ends it with only modifiers before
+        it ("The plastid-encoded RNA polymerase (PEP) …"), not after a preposition ("People with
+        mental illness …")."""
+        words = [w for w in re.findall(r"[^\W\d_]+", before.lower()) if w not in ("the", "a", "an")]
+        if not words:
+            return True
+        return not re.sub(r"\([^()]*\)", "", after).strip() and not any(w in self.rules.stop for w in words)
 
     def _informative(self, candidate: Candidate) -> bool:
         stem = candidate.with_key(" ")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from .blanks import BLANK
 from .candidate import Candidate
+from .citations import strip_citations
 from .labels import explanation
 from .question_types import Cloze, Mcq, Question, TrueFalse
 
@@ -71,19 +72,19 @@ def build_question(candidate: Candidate, kind: str, qid: str, rng: random.Random
         options = [candidate.answer, *candidate.distractors[:3]]
         rng.shuffle(options)
         return Mcq(
-            id=qid, prompt=candidate.with_key(BLANK), options=options, answer=candidate.answer, source_page=page,
-            source_text=text, explanation=why,
+            id=qid, prompt=strip_citations(candidate.with_key(BLANK)), options=options, answer=candidate.answer,
+            source_page=page, source_text=text, explanation=why,
         )  # fmt: skip
     if kind == "cloze":
         return Cloze(
-            id=qid, prompt=candidate.with_key(BLANK), options=None, answer=candidate.answer,
+            id=qid, prompt=strip_citations(candidate.with_key(BLANK)), options=None, answer=candidate.answer,
             accepted_answers=candidate.answers(english=lang == "en"), source_page=page, source_text=text,
             explanation=why,
         )  # fmt: skip
     statement = candidate.false if false and candidate.false else text
     return TrueFalse(
-        id=qid, prompt=statement, options=None, answer=statement == text, source_page=page, source_text=text,
-        explanation=why,
+        id=qid, prompt=strip_citations(statement), options=None, answer=statement == text, source_page=page,
+        source_text=text, explanation=why,
     )  # fmt: skip
 
 

@@ -19,6 +19,28 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _LATIN_WORD.findall(text)]
 
 
+def _anaphor_without_antecedent(text: str, rules: Profile) -> bool:
+    """ "… stopped publishing their member lists" needs a plural before "their" in the sentence
+    ("Eugenics societies …"), "… his research" a name before "his"; otherwise the pronoun points at
+    the sentence before."""
+    plural, person = rules.anaphors.get("plural", frozenset()), rules.anaphors.get("person", frozenset())
+    tokens = _LATIN_WORD.findall(text)
+    for index, token in enumerate(tokens):
+        low = token.lower()
+        before = tokens[:index]
+        if low in plural and not any(rules.is_plural(w.lower()) and rules.is_noun(w.lower()) for w in before):
+            return True
+        if low in person and not any(_name(w, at, rules) for at, w in enumerate(before)):
+            return True
+    return False
+
+
+def _name(word: str, index: int, rules: Profile) -> bool:
+    """Capitalised inside the sentence, or at its start and singular ("Galton", not "Historians")."""
+    low = word.lower()
+    return word[:1].isupper() and low not in rules.stop and (index > 0 or not rules.is_plural(low))
+
+
 def refers_elsewhere(text: str, lang: str | Profile) -> bool:
     """True when the sentence needs the text around it to be understood."""
     rules = lang if isinstance(lang, Profile) else profile(lang)
@@ -38,6 +60,8 @@ def refers_elsewhere(text: str, lang: str | Profile) -> bool:
     if words[0] in rules.dangling_start or " ".join(words[:2]) in rules.dangling_start:
         return True
     if not rules.early_pronouns.isdisjoint(words[:5]):
+        return True
+    if _anaphor_without_antecedent(stripped, rules):
         return True
     return rules.pointers.search(stripped) is not None
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .chars import IDEOGRAPHS
+from .citations import strip_citations
 from .lang import Profile
 from .sentences import Sentence
 from .standalone import is_meta, refers_elsewhere
@@ -186,7 +187,7 @@ def _term_shape_ok(name: str, rules: Profile) -> bool:
 
 def statement(sentence: Sentence, rules: Profile) -> Statement | None:
     """The sentence as a Statement, or None when it is no sentence to ask about."""
-    text = sentence.text
+    text = strip_citations(sentence.text)  # what the student will read
     if not is_clean(text, rules) or not stands_alone(text, rules):
         return None
     found = definition(sentence, rules)

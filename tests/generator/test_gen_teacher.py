@@ -4,6 +4,7 @@ names the defect blind judges found that it guards against."""
 from __future__ import annotations
 
 import random
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -18,10 +19,11 @@ from examgen.generator.keyphrases_zh import analyze_chinese
 from examgen.generator.lang import profile
 from examgen.generator.layout import Document
 from examgen.generator.notices import fewer_questions
-from examgen.generator.questions import assign_types
+from examgen.generator.questions import assign_types, build_question
 from examgen.generator.sentences import Sentence, split_sentences
 from examgen.generator.stages import Prepared, prepare
 from examgen.generator.statements import Statement, definition, statement
+from examgen.generator.validate import question_problems
 
 EN, ZH = profile("en"), profile("zh")
 
@@ -99,6 +101,11 @@ def test_sentences_that_lean_on_their_context_are_not_asked(text: str, lang: str
         ("Hydrologists use a rain gauge to measure the amount of precipitation at a given place.", "en"),
         ("光合作用是植物把光能转化为化学能的过程。", "zh"),
         ("犬儒学派强调德性即生活的最高善。", "zh"),
+        # a pronoun whose antecedent is in the sentence; a contrast drawn inside it; a citation
+        ("Eugenics societies stopped publishing their member lists after the Second World War.", "en"),
+        ("Galton referenced the practice of dog breeding in his early writings on heredity.", "en"),
+        ("In contrast to amplitude-based approaches, timing-based countermeasures spread the leakage over time.", "en"),
+        ("Compulsory sterilization laws were adopted by many states of the country (Bashford & Levine, 2010).", "en"),
         ("The theory of evolution explains how species change over many generations.", "en"),
         ("当带电粒子进入极地的高层大气时，与大气中的原子和分子碰撞并激发，产生极光。", "zh"),
     ],
@@ -139,6 +146,7 @@ def test_formula_gaps_variables_and_markup_are_never_asked(text: str, lang: str)
             "",
         ),
         ("The highest concentration at which there is no observed effect is called the NOEL.", "en", "NOEL", ""),
+        ("The side-channel signal or leakage of a device is usually called a trace.", "en", "trace", ""),
         (
             "结晶学原胞 (晶胞)：既反映晶格周期性又反映晶体自身特殊对称性的最小重复单元。",
             "zh",
@@ -548,3 +556,39 @@ def test_an_acronym_key_spelled_out_elsewhere_is_a_blank_but_never_a_true_false_
     pep = _candidate(prepared, "PEP is homologous")
     assert pep.answer == "PEP" and not pep.supports("true_false") and not pep.supports_true()
     assert _candidate(prepared, "The plastid-encoded").supports_true()
+
+
+EUGENICS = [
+    "Positive eugenics encouraged people judged to be fit to have more children than others.",
+    "Negative eugenics tried to stop people judged to be unfit from having children at all.",
+    "People with mental illness were treated as genetically inferior by the eugenics movement.",
+    "Positive eugenics was promoted with prizes for large families at agricultural fairs.",
+    "Negative eugenics typically relied on laws for forced sterilisation and on marriage bans.",
+]
+
+
+def test_a_tendency_is_never_a_true_false_statement() -> None:
+    """ "… typically relied on …": true or false? Item writers keep such words out of true/false items."""
+    hedged = _candidate(_prepared(EUGENICS, "en"), "Negative eugenics typically")
+    assert hedged.hedged and not hedged.supports("true_false") and not hedged.supports_true()
+
+
+def test_a_true_statement_is_about_a_term_of_the_course() -> None:
+    """ "People with mental illness were treated as …": by whom, where? True only in its paragraph."""
+    prepared = _prepared(EUGENICS, "en")
+    assert not _candidate(prepared, "People with mental illness").supports_true()
+    assert _candidate(prepared, "Positive eugenics was promoted").supports_true()
+
+
+def test_a_question_shows_no_citation_and_its_source_keeps_it() -> None:
+    citations = (" (Galton, 1883; Selden, 2005)", " [12]", " [KJJ99, BDL97]", " (Bashford & Levine, 2010)", "")
+    text = [sentence[:-1] + cited + "." for sentence, cited in zip(EUGENICS, citations, strict=True)]
+    prepared = _prepared(text, "en")
+    candidates = list(map(prepared.planner.complete, prepared.candidates))
+    assert len(candidates) >= 3
+    for kind in ("true_false", "cloze", "mcq"):
+        for candidate in (c for c in candidates if c.supports(kind) or kind == "cloze"):
+            question = build_question(candidate, kind, "q1", random.Random(1), "en", False)
+            assert not re.search(r"\(Galton|Selden|\[12\]|\[KJJ99|Bashford", question.prompt), question.prompt
+            assert question.source_text in text
+            assert not question_problems(question, "\n".join(text), len(text))

@@ -141,6 +141,9 @@ PROFILE = Profile(
         prop korr nr abb bsp def jan feb mär apr jun jul aug sep sept okt nov dez ca dr prof st
         """
     ),
+    hedges=words_of(
+        "meist meistens oft häufig manchmal gewöhnlich normalerweise typischerweise wahrscheinlich vielleicht möglicherweise selten überwiegend"
+    ),
     dangling_start=DANGLING_START,
     pointers=POINTERS,
     meta=META,

@@ -104,7 +104,7 @@ DANGLING_START = words_of(
 # refer inside their own sentence, "rock that stores water and lets it flow": only early ones count,
 # see EARLY_PRONOUNS.)
 POINTERS = re.compile(
-    r"\b(?:this|these|those|he|she|him|his|hers|they|them|their|theirs|we|us|our|you|your"
+    r"\b(?:this|these|those|we|us|our|you|your"
     r"|former|latter|aforementioned|above-mentioned|abovementioned|hereafter|aforesaid|previously|earlier)\b"
     r"|\b(?:the|as|see|shown|given|listed|described|mentioned|discussed|defined) (?:above|below)\b"
     # An ordinal standing for something listed before: "The first is when ...", "the third cause".
@@ -122,12 +122,17 @@ POINTERS = re.compile(
     # Connectives in the middle lean on the sentence before ("..., however, ..."); asides that cite
     # or talk to the reader ("(but see Guthrie, 2004)", "(should be)"); dashes of note-style lines.
     r"|\b(?:however|therefore|thus|hence|also|instead|again|likewise|similarly|otherwise|nevertheless|moreover"
-    r"|furthermore|additionally|consequently|accordingly|meanwhile|in addition|as well|in contrast|by contrast|then"
+    r"|furthermore|additionally|consequently|accordingly|meanwhile|in addition|as well|in contrast(?! to| with)"
+    r"|by contrast|then"
     r"|in fact)\b|\((?:[^()]*\b(?:it|its|see|cf|e\.g|i\.e|should|we|you)\b[^()]*|[^()]*\d{4}[a-z]?)\)"
     r"|\bet al\b|\s[-–—]\s[A-Z]",
     re.IGNORECASE,
 )
 EARLY_PRONOUNS = words_of("it its")
+ANAPHORS = {
+    "plural": words_of("they them their theirs themselves"),
+    "person": words_of("he she him his her hers himself herself"),
+}
 
 META = re.compile(
     r"^(?:let|suppose|assume|consider|recall|note|notice|show|prove|find|compute|calculate|derive|determine"
@@ -184,7 +189,8 @@ DEFINITIONS = (
     ),
     DefinitionRule(
         re.compile(
-            r"^(?P<body>[A-Z].{12,}?),? (?:is|are) (?:called|known as|termed|referred to as|named) "
+            r"^(?P<body>[A-Z].{12,}?),? (?:is|are) (?:(?:usually|often|commonly|also|sometimes|generally) )?"
+            r"(?:called|known as|termed|referred to as|named) "
             r"(?:an? |the )?(?P<term>[\w'’-]+(?: [\w'’-]+){0,4}(?: \((?P<abbr>[A-Za-z][\w-]{1,11})\))?)[.!]$"
         ),
         "called",
@@ -283,9 +289,13 @@ PROFILE = Profile(
     stop=STOP,
     weak=WEAK,
     abbreviations=ABBREVIATIONS,
+    hedges=words_of(
+        "typically usually often sometimes generally normally mostly frequently occasionally rarely seldom probably possibly perhaps likely unlikely tend tends tended may might most many some several few"
+    ),
     dangling_start=DANGLING_START,
     pointers=POINTERS,
     early_pronouns=EARLY_PRONOUNS,
+    anaphors=ANAPHORS,
     meta=META,
     definitions=DEFINITIONS,
     contrasts=CONTRASTS,

@@ -71,6 +71,12 @@ class Profile:
     """Anywhere in a sentence: what points at text the student cannot see (a figure, "the above",
     an equation number, "the third cause")."""
     early_pronouns: frozenset[str] = frozenset()
+    anaphors: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Pronouns that need their antecedent earlier in the same sentence, by kind: "plural" (a plural
+    noun before "their"), "person" (a name before "his")."""
+    hedges: frozenset[str] = frozenset()
+    """Words that make a statement a tendency ("typically", 通常): as true/false it is neither,
+    and item writers' guides say to keep them out of true/false items."""
     back_nouns: frozenset[str] = frozenset()
     """Category nouns that, alone as the subject (学派强调…), name something the text named before
     (English: the definite article does that, see statements._vague_subject)."""

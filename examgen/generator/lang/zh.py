@@ -134,6 +134,9 @@ PROFILE = Profile(
         """
     ),
     dangling_start=DANGLING_START,
+    hedges=words_of(
+        "通常 一般 往往 常常 经常 有时 有时候 大多 大多数 多数 大部分 某些 可能 也许 或许 大约 大致 大概 基本上"
+    ),
     back_nouns=words_of(
         """
         学派 模型 理论 方法 算法 系统 过程 装置 实验 方程 公式 定理 结论 体系 学说 观点 思想 运动 机制 结构 方案 技术

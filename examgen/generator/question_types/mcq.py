@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from ..citations import strip_citations
 from .base import BLANK, QuestionBase
 
 
@@ -44,7 +45,8 @@ def blank_problems(prompt: str, answer: str, source: str) -> list[str]:
     problems = []
     if answer not in source:
         problems.append("answer does not occur in source_text")
-    if prompt.count(BLANK) != 1 or prompt.replace(BLANK, answer) != source:
+    filled = prompt.replace(BLANK, answer)
+    if prompt.count(BLANK) != 1 or filled not in (source, strip_citations(source)):
         problems.append("prompt is not the source sentence with the answer blanked")
     if answer.lower() in prompt.lower():
         problems.append("the answer is still visible in the prompt")

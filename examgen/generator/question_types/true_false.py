@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from ..citations import strip_citations
 from .base import BLANK, QuestionBase
 
 
@@ -21,7 +22,8 @@ class TrueFalse(QuestionBase, tag="true_false"):
         problems = []
         if self.options is not None or BLANK in self.prompt:
             problems.append("true_false takes a plain statement without options")
-        if self.answer != (self.prompt == self.source_text):
+        # The true statement is the sentence as the student reads it: without its citations.
+        if self.answer != (self.prompt in (self.source_text, strip_citations(self.source_text))):
             problems.append("true_false answer disagrees with the statement")
         elif not self.answer and SequenceMatcher(None, self.prompt, self.source_text).ratio() < 0.6:
             problems.append("a false statement must be the source sentence with one part changed")
