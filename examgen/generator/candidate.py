@@ -26,6 +26,12 @@ class Key:
     proper: bool = False
     """A name or an acronym, written with its capital inside sentences: it has no plural to accept."""
 
+    @property
+    def blank(self) -> bool:
+        """An empty key: the statement names terms of the course but none that makes a fair blank
+        (the document's topic, a word met once); it is asked as true/false only."""
+        return self.start == self.end
+
 
 @dataclass
 class Candidate:
@@ -36,6 +42,8 @@ class Candidate:
     distractors: tuple[str, ...] = ()
     false: str | None = None
     cloze_ok: bool = False
+    other_keys: tuple[Key, ...] = ()
+    """Other central terms the sentence names, for multiple choice when the key has no siblings."""
     also: tuple[str, ...] = ()
     """Other names the document gives the key elsewhere: the acronym of a name, the name of an acronym."""
 
@@ -52,6 +60,8 @@ class Candidate:
         return text[: self.key.start] + replacement + text[self.key.end :]
 
     def supports(self, kind: str) -> bool:
+        if self.key.blank and kind != "true_false":
+            return False
         if kind == "mcq":
             return len(self.distractors) >= 3 and self.informative
         if kind == "cloze":

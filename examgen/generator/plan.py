@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cached_property
 
 from .acronyms import Acronyms
@@ -83,10 +84,10 @@ class Planner:
 
         return not glued_to_noun(text, start, end)
 
-    def _named_key(self, statement: Statement) -> tuple[Key, float] | None:
-        """The most central term the sentence names, where a blank is clean."""
+    def _named_keys(self, statement: Statement) -> list[tuple[Key, float]]:
+        """The terms the sentence names where a blank is clean, most central first."""
         text = statement.sentence.text
-        best: tuple[Key, float] | None = None
+        found: dict[tuple[int, int], tuple[Key, float]] = {}
         for occurrence in self.analysis.occurrences.get(statement.sentence.index, ()):
             term = occurrence.term
             if term.kind in ("number", "year", "percent") or not blank_ok(text, occurrence.start, occurrence.end):
@@ -100,11 +101,12 @@ class Planner:
                 continue
             # A statement is about its subject: "声子是晶体中…" asks for 声子, not the 晶体 it names.
             weight = self.inventory.centrality(surface) * (2.0 if occurrence.start == 0 else 1.0)
-            if weight > 0 and (best is None or weight > best[1]):
+            if weight > 0:
                 known = self.inventory.known.get(surface.lower(), surface)
                 proper = term.kind in ("name", "acronym") or surface.isupper() or known[:1].isupper()
-                best = (Key(occurrence.start, occurrence.end, surface, proper=proper), weight)
-        return best
+                key = Key(occurrence.start, occurrence.end, surface, proper=proper)
+                found[(key.start, key.end)] = (key, weight)
+        return sorted(found.values(), key=lambda pair: -pair[1])
 
     def _counter(self, surface: str) -> bool:
         """ "一分子" of 一分子葡萄糖: a numeral and what it counts, where the number is the fact (the text
@@ -176,24 +178,46 @@ class Planner:
                 continue  # a sentence the notes repeat (a summary, a running head): ask about it once
             seen.add(folded)
             key = self._defined_key(statement) if statement.kind == "definition" else None
+            others: tuple[Key, ...] = ()
             if key is not None:
                 weight = 1.0 + self.inventory.centrality(key.name)
             else:
-                named = self._named_key(statement)
-                if named is None or named[1] < bar or self._terms_named(statement) < 2:
+                keys = self._named_keys(statement)
+                if self._terms_named(statement) < 2:
                     continue  # one term and nothing else the course names: a remark without its context
-                key, weight = named[0], 0.55 * named[1]
-            text = statement.sentence.text
-            if self.acronyms.unexplained(text[: key.start] + " " + text[key.end :], text):
+                if keys and keys[0][1] >= bar:
+                    key, weight = keys[0][0], 0.55 * keys[0][1]
+                    others = tuple(k for k, w in keys[1:] if w >= bar and self._explained(statement, k))
+                elif (self.rules.cjk or self.rules.verb_at(statement.sentence.text) is not None) and self._anchored(
+                    statement
+                ):
+                    key, weight = Key(0, 0, ""), 0.25 * bar  # about the topic, or no term makes a fair blank
+                else:
+                    continue
+            if not self._explained(statement, key):
                 continue
             part = self.inventory.sections.of(statement.sentence.start)
-            bare = self.acronyms.unexplained(text[key.start : key.end], text)
-            found.append(Candidate(statement, key, weight, part, bare_acronym=bare))
+            found.append(Candidate(statement, key, weight, part, other_keys=others))
         return found
 
+    def _explained(self, statement: Statement, key: Key) -> bool:
+        """No acronym outside the blank that the document spells out elsewhere but this sentence does not."""
+        text = statement.sentence.text
+        return not self.acronyms.unexplained(text[: key.start] + " " + text[key.end :], text)
+
     def complete(self, candidate: Candidate) -> Candidate:
-        """The candidate with its distractors, its false form and whether its blank is unambiguous."""
-        candidate.distractors = tuple(self.distractors.of(candidate))
+        """The candidate with its distractors, its false form and whether its blank is unambiguous.
+        A statement whose key has too few siblings for multiple choice may be asked about another
+        term it names that has them (a true/false question reads the same either way)."""
+        candidate.distractors = () if candidate.key.blank else tuple(self.distractors.of(candidate))
+        for other in candidate.other_keys if len(candidate.distractors) < 3 else ():
+            swapped = replace(candidate, key=other)
+            distractors = tuple(self.distractors.of(swapped))
+            if len(distractors) >= 3:
+                candidate.key, candidate.distractors = other, distractors
+                break
+        text = candidate.sentence_text
+        candidate.bare_acronym = self.acronyms.unexplained(text[candidate.key.start : candidate.key.end], text)
         candidate.false = self.falsifier.false_version(candidate.statement, (candidate.key.start, candidate.key.end))
         candidate.cloze_ok = self._cloze_ok(candidate)
         candidate.informative = self._informative(candidate)

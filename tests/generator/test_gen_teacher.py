@@ -592,3 +592,28 @@ def test_a_question_shows_no_citation_and_its_source_keeps_it() -> None:
             assert not re.search(r"\(Galton|Selden|\[12\]|\[KJJ99|Bashford", question.prompt), question.prompt
             assert question.source_text in text
             assert not question_problems(question, "\n".join(text), len(text))
+
+
+def test_a_statement_about_the_topic_is_a_true_false_question_after_every_keyed_one() -> None:
+    """ "Eugenics required tests of human mental abilities …": no fair blank (eugenics is the topic),
+    a fair true/false statement; asked only when the statements with a key are used up."""
+    text = [
+        "Notes on Eugenics",
+        *EUGENICS,
+        "Eugenics required tests of human mental abilities to tell eugenically inferior people from superior people.",
+    ]
+    prepared = _prepared(text, "en")
+    topic = _candidate(prepared, "Eugenics required tests")
+    assert topic.key.blank and topic.answer == ""
+    assert topic.supports("true_false") and not topic.supports("cloze") and not topic.supports("mcq")
+    keyed = [c for c in prepared.candidates if not c.key.blank]
+    assert keyed and all(c.score > topic.score for c in keyed)
+    chosen = spread(prepared.candidates, len(keyed), lambda c: True, near=0)
+    assert topic not in chosen  # every keyed statement first, wherever it stands
+    assert topic in spread(prepared.candidates, len(keyed) + 1, lambda c: True, near=0)
+
+
+def test_a_tendency_in_time_or_an_open_list_is_never_a_true_false_statement() -> None:
+    text = [*EUGENICS, "Sterilisation laws of negative eugenics are currently in force in the legal codes of several countries."]
+    current = _candidate(_prepared(text, "en"), "Sterilisation laws")
+    assert current.hedged and not current.supports("true_false")

@@ -142,7 +142,7 @@ PROFILE = Profile(
         """
     ),
     hedges=words_of(
-        "meist meistens oft häufig manchmal gewöhnlich normalerweise typischerweise wahrscheinlich vielleicht möglicherweise selten überwiegend"
+        "meist meistens oft häufig manchmal gewöhnlich normalerweise typischerweise wahrscheinlich vielleicht möglicherweise selten überwiegend derzeit heute usw"
     ),
     dangling_start=DANGLING_START,
     pointers=POINTERS,

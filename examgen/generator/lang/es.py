@@ -42,7 +42,9 @@ PROFILE = Profile(
     ),
     weak=words_of("ejemplo ejemplos caso casos parte partes capítulo sección figura tabla página pregunta"),
     abbreviations=words_of("p pp fig ej etc vol sr sra dr dra"),
-    hedges=words_of("frecuentemente normalmente generalmente habitualmente típicamente probablemente quizás raramente"),
+    hedges=words_of(
+        "frecuentemente normalmente generalmente habitualmente típicamente probablemente quizás raramente actualmente hoy etc"
+    ),
     dangling_start=words_of("este esta estos estas ese esa él ella ellos pero así sin embargo entonces además luego"),
     pointers=re.compile(
         r"\b(?:este|esta|estos|estas|ese|esa|esos|esas|nosotros|nuestro\w*|anterior\w*|siguiente\w*)\b"

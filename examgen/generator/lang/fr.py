@@ -43,7 +43,7 @@ PROFILE = Profile(
     weak=words_of("exemple exemples cas partie parties chapitre section figure tableau page question questions"),
     abbreviations=words_of("cf etc p pp fig éd vol n° env ex mme mlle m"),
     hedges=words_of(
-        "souvent parfois généralement habituellement normalement typiquement probablement peut-être rarement fréquemment"
+        "souvent parfois généralement habituellement normalement typiquement probablement peut-être rarement fréquemment actuellement aujourd etc"
     ),
     dangling_start=words_of(
         "ce cette ces cela ceci il elle ils elles mais donc ainsi cependant alors puis ensuite enfin"
