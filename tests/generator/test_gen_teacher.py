@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 from gen_helpers import english_pdf_bytes, extracted_text, plain, typed
@@ -614,6 +615,25 @@ def test_a_statement_about_the_topic_is_a_true_false_question_after_every_keyed_
 
 
 def test_a_tendency_in_time_or_an_open_list_is_never_a_true_false_statement() -> None:
-    text = [*EUGENICS, "Sterilisation laws of negative eugenics are currently in force in the legal codes of several countries."]
+    text = [
+        *EUGENICS,
+        "Sterilisation laws of negative eugenics are currently in force in the legal codes of several countries.",
+    ]
     current = _candidate(_prepared(text, "en"), "Sterilisation laws")
     assert current.hedged and not current.supports("true_false")
+
+
+def test_a_key_without_siblings_gives_way_to_a_term_of_its_sentence_that_has_them() -> None:
+    text = [
+        "等离子体的基本效应包括屏蔽效应、集体效应、磁镜效应和电阻效应。",
+        "德拜长度随电子温度升高而增大，并决定了屏蔽效应的作用范围。",
+        "集体效应使整个等离子体对外加扰动作出响应。",
+        "磁镜效应使带电粒子在磁场较强的区域被反射回来。",
+        "电阻效应引起感应电流的衰减，使磁场扩散。",
+    ]
+    prepared = _prepared(text, "zh")
+    found = next(c for c in prepared.candidates if c.sentence_text == text[1])
+    at = text[1].index("屏蔽效应")
+    lonely = replace(found, key=Key(0, 4, "德拜长度"), other_keys=(Key(at, at + 4, "屏蔽效应"),))
+    completed = prepared.planner.complete(lonely)
+    assert completed.answer == "屏蔽效应" and len(completed.distractors) == 3 and completed.supports("mcq")
