@@ -78,8 +78,9 @@ class Candidate:
     hedged: bool = False
     """The statement states a tendency ("will typically", 通常): neither true nor false as an item."""
     anchored: bool = True
-    """Its subject names a term of the course: "People with mental illness were treated as …" (by
-    whom, when?) is true only in its paragraph."""
+    """Its subject names a term of the course ("People with mental illness were treated as …": by
+    whom, when? true only in its paragraph), and after the verb it names another ("… is based on a
+    simple observation": which?)."""
 
     bare_acronym: bool = False
     """The key is an acronym the document spells out elsewhere but not here ("PEP is homologous to

@@ -70,7 +70,7 @@ class Falsifier:
         found = self._by_contrast(statement) or self._by_definition(statement)
         # Only the term the statement is about, as its subject: "phonons in amorphous solids" may
         # still be true where "phonons in crystals" was said.
-        if found is None and key is not None and (key[0] == 0 or statement.kind == "definition"):
+        if found is None and key is not None and key[0] < key[1] and (key[0] == 0 or statement.kind == "definition"):
             found = self._by_negation(statement, key)
         if found is None:
             found = self._by_number(statement)

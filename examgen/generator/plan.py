@@ -222,7 +222,9 @@ class Planner:
         candidate.cloze_ok = self._cloze_ok(candidate)
         candidate.informative = self._informative(candidate)
         candidate.hedged = self._hedged(candidate.sentence_text)
-        candidate.anchored = candidate.key.defined or self._anchored(candidate.statement)
+        candidate.anchored = candidate.key.defined or (
+            self._anchored(candidate.statement) and self._says_something(candidate.statement)
+        )
         candidate.also = () if self.rules.cjk else self.acronyms.other_names(candidate.key.name)
         return candidate
 
@@ -252,6 +254,28 @@ class Planner:
                 continue
             if not self.inventory.is_generic(surface) and self.inventory.centrality(surface) > 0:
                 return True
+        return False
+
+    def _says_something(self, statement: Statement) -> bool:
+        """After its verb the sentence names a term of the document that is not its subject again:
+        "Karatsuba's algorithm is based on a simple observation" (which?) and "Wave guide dispersion
+        arises from the wave guide effects" say nothing a student could know or get wrong."""
+        text = statement.sentence.text
+        verb = None if self.rules.cjk else self.rules.verb_at(text)
+        if verb is None:
+            return True  # Chinese, or no verb found: the two terms every candidate names must do
+        subject = {w.lower() for w in re.findall(r"[^\W\d_]+", text[:verb])}
+        for occurrence in self.analysis.occurrences.get(statement.sentence.index, ()):
+            surface = occurrence.surface(text)
+            if occurrence.start < verb or self.inventory.is_generic(surface):
+                continue
+            if occurrence.term.kind in ("number", "year", "percent"):
+                return True
+            if self.inventory.centrality(surface) > 0:
+                new = {w.lower() for w in re.findall(r"[^\W\d_]+", surface)} - subject
+                # Two new words, or one that is no everyday word ("effects", "observation").
+                if len(new) >= 2 or any(self.rules.zipf(w) < 4.0 for w in new):
+                    return True
         return False
 
     def _heads_subject(self, before: str, after: str) -> bool:

@@ -35,7 +35,12 @@ _GAP = re.compile(
 )
 _MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff\ue000-\uf8ff\ufffd\u00a8\u00b4\u02c6-\u02dd]")
 _URL = re.compile(r"https?://|www\.|\w@\w|\.(?:com|org|net|edu|gov|html?|pdf)\b", re.IGNORECASE)
-_BOILERPLATE = re.compile(r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|licen[cs]e", re.IGNORECASE)
+# Licence, credits and thanks: about the document, not its subject.
+_BOILERPLATE = re.compile(
+    r"©|\bcopyright\b|all rights reserved|alle rechte vorbehalten|licen[cs]e|creative commons|\bredistribute"
+    r"|acknowledg|\bwe thank\b|\bthanks to\b|版权|许可协议|致谢",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?![A-Za-z])")
 # "IIs", "heißtVerklebung", "intoplants" (words the text layer ran together), "x2", "U1" (indices).

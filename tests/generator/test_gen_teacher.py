@@ -125,6 +125,9 @@ def test_sentences_that_stand_alone_are_asked(text: str, lang: str) -> None:
         ("地球的平均半径约为 ，赤道半径略大于两极的半径。", "zh"),
         ("设 是一个群码，那么 e 的最短距离是非零代码字的最小权。", "zh"),
         ("形式论是形而上学的主要概念**，试图回答什么是真实实在的问题。", "zh"),
+        # licence and thanks: about the document, not its subject
+        ("Share Copy and redistribute the material in any medium or format.", "en"),
+        ("Acknowledgments go to Texas Instruments for providing the boards as part of their university program.", "en"),
     ],
 )
 def test_formula_gaps_variables_and_markup_are_never_asked(text: str, lang: str) -> None:
@@ -637,3 +640,36 @@ def test_a_key_without_siblings_gives_way_to_a_term_of_its_sentence_that_has_the
     lonely = replace(found, key=Key(0, 4, "德拜长度"), other_keys=(Key(at, at + 4, "屏蔽效应"),))
     completed = prepared.planner.complete(lonely)
     assert completed.answer == "屏蔽效应" and len(completed.distractors) == 3 and completed.supports("mcq")
+
+
+def test_a_statement_without_a_key_is_never_made_false_by_a_prefix() -> None:
+    """ "counterShare Copy and redistribute …": an empty key once took the prefix alone."""
+    text = [
+        "Notes on Eugenics",
+        *EUGENICS,
+        "Eugenics required tests of mental abilities to sort the population of a country into classes.",
+        "A counter in every clinic recorded the sterilisation operations; the counter was read each month.",
+    ]
+    prepared = _prepared(text, "en")
+    topic = _candidate(prepared, "Eugenics required tests")
+    assert topic.key.blank and (topic.false is None or not topic.false.lower().startswith("counter"))
+
+
+@pytest.mark.parametrize(
+    "vague",
+    [
+        "Karatsuba's algorithm for the multiplication of long integers is based on a simple observation.",
+        "Wave guide dispersion in single-mode fibres arises from the wave guide effects.",
+    ],
+)
+def test_a_true_statement_says_something_after_its_verb(vague: str) -> None:
+    text = [
+        "Karatsuba's algorithm multiplies long integers with three half-size multiplications instead of four.",
+        "Wave guide dispersion in single-mode fibres depends on the core radius and the refractive index profile.",
+        "Modal dispersion in multimode fibres arises from the different group velocities of the modes.",
+        vague,
+    ]
+    prepared = _prepared(text, "en")
+    said = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == vague]
+    assert said and not said[0].supports_true()
+    assert _candidate(prepared, "Modal dispersion").supports_true()
