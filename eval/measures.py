@@ -73,10 +73,15 @@ def _segments(text: str) -> frozenset[int]:
     return frozenset(edges)
 
 
+_NAMED_BEFORE = re.compile(r"(?:称为|称作|叫做|叫作|定义为|简称)$")
+_NAMED_AFTER = re.compile(r"\s*(?:[：:]|[（(]|是指|是一种)")
+
+
 def is_term(phrase: str, doc: Text) -> bool:
     """The phrase occurs in the document. In Chinese it is also a term in the issue's sense: one
-    word of jieba's segmentation, or several words the text repeats, cut on word boundaries where it
-    occurs ("时无法" of 比赛|时|无法 spans two words, once: no term of the text)."""
+    word of jieba's segmentation, several words the text repeats, or several words the text names
+    as a term (…称为X, X：…), cut on word boundaries where it occurs ("时无法" of 比赛|时|无法 spans
+    two words, once: no term of the text)."""
     folded, needle = doc.folded, _fold(phrase)
     if not needle or needle not in folded:
         return False
@@ -93,6 +98,8 @@ def is_term(phrase: str, doc: Text) -> bool:
         if first in edges and last in edges:
             aligned += 1
             single = single or not any(first < e < last for e in edges)
+            named = _NAMED_BEFORE.search(folded[lo:start]) or _NAMED_AFTER.match(folded, start + len(needle))
+            aligned += 1 if named else 0
         start = folded.find(needle, start + 1)
     return single or aligned >= 2
 

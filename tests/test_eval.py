@@ -85,6 +85,15 @@ def test_a_chinese_key_across_a_word_boundary_is_no_term() -> None:
     assert MEASURES["terms_of_text"](_typed(whole), ZH) == (1, 1)
 
 
+def test_a_term_the_text_names_once_is_a_term() -> None:
+    """ "…，称为漂移不稳定性": several jieba words, met once, but the text names them as one term."""
+    doc = Text("电场使扰动增强，则会造成不稳定性，称为漂移不稳定性。漂移运动与质量无关。", "zh")
+    named = {"type": "cloze", "prompt": "…，称为_____。", "answer": "漂移不稳定性", "options": None}
+    assert MEASURES["terms_of_text"](_typed(named), doc) == (1, 1)
+    once = {**named, "answer": "造成不稳定性"}  # the same shape of words, not named as a term
+    assert MEASURES["terms_of_text"](_typed(once), doc) == (0, 1)
+
+
 @pytest.mark.parametrize(
     ("source", "prompt", "agrees"),
     [

@@ -28,6 +28,9 @@ from .siblings import Siblings
 from .statements import Statement
 from .terms import Analysis, Occurrence
 
+# "X or non-X", "X或非X", "可X可不X": a statement that covers every case.
+_EITHER_WAY = re.compile(r"\b(\w{3,}) or (?:non-?|un|in|not )\1\b|(\w{1,4})或(?:非|不)\2|可(\w)可不\3", re.I)
+
 
 class Planner:
     """Keys, candidates and their distractors and false forms, for one prepared document."""
@@ -261,6 +264,8 @@ class Planner:
         "Karatsuba's algorithm is based on a simple observation" (which?) and "Wave guide dispersion
         arises from the wave guide effects" say nothing a student could know or get wrong."""
         text = statement.sentence.text
+        if _EITHER_WAY.search(text):
+            return False  # "Herbicides can be selective or non-selective": true whatever is true
         verb = None if self.rules.cjk else self.rules.verb_at(text)
         if verb is None:
             return True  # Chinese, or no verb found: the two terms every candidate names must do

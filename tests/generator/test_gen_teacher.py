@@ -673,3 +673,10 @@ def test_a_true_statement_says_something_after_its_verb(vague: str) -> None:
     said = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == vague]
     assert said and not said[0].supports_true()
     assert _candidate(prepared, "Modal dispersion").supports_true()
+
+
+def test_a_statement_true_whatever_is_true_is_no_true_false_question() -> None:
+    either = "Sterilisation under negative eugenics laws was voluntary or involuntary for the people concerned."
+    prepared = _prepared([*EUGENICS, either], "en")
+    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == either]
+    assert found and not found[0].supports_true()
