@@ -208,11 +208,15 @@ def _preload_job_code() -> None:
     """Import the job function and the generator once, before the workers are forked.
 
     Every job runs in a freshly forked work-horse; without this each horse imported the generator
-    (pypdf, httpx and the rest, about 0.3 s of CPU) anew for every job (make bench).
+    (pypdf, httpx and the rest, about 0.3 s of CPU) and read lemminflect's dictionary (0.25 s)
+    anew for every job (make bench).
     """
     try:
         import examgen.generator
         import examgen.worker.task  # noqa: F401
+        from examgen.generator.lang import load_data
+
+        load_data()
     except Exception:
         # A broken import fails each job with its reason; the pool itself keeps running.
         log.exception("pool: could not preload the job code")
