@@ -215,8 +215,8 @@ def _vague_subject(text: str, rules: Profile) -> bool:
     if rules.cjk or len(words) < 3:
         return False
     first, noun = words[0].lower(), words[1].lower().strip(",")
-    if first in ("a", "an", "one") and noun in rules.not_terms:
-        return True
+    if first in ("a", "an", "one") and any(w.lower().strip(",") in rules.not_terms for w in words[1:3]):
+        return True  # "A workaround is …", "A radical alternative is …"
     if first not in ("the", "this", "that", "these", "those") or not words[1].isalpha() or not words[1].islower():
         return False
     verb = rules.verb_at(text)

@@ -72,6 +72,8 @@ def test_full_width_stops_and_list_items_end_chinese_sentences() -> None:
         ("In other systems, judges are appointed by the national parliament of the country.", "en"),
         ("Courts in most federal states review these systems every year.", "en"),
         ("Historians agree that he founded the first university of the region.", "en"),
+        ("A radical alternative is to engineer carbon fixing pathways from the bottom up with models.", "en"),
+        ("The oxygenation reaction in particular is the single greatest loss step in plant metabolism.", "en"),
         ("The additional bit shifts, however, create significant overhead in every round.", "en"),
         # list openings, exercises, talk about the course
         ("Here are the main metrics that are important to track in every project.", "en"),
@@ -680,3 +682,18 @@ def test_a_statement_true_whatever_is_true_is_no_true_false_question() -> None:
     prepared = _prepared([*EUGENICS, either], "en")
     found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == either]
     assert found and not found[0].supports_true()
+
+
+def test_two_sentences_that_say_much_the_same_are_not_both_asked() -> None:
+    def made(index: int, part: int, text: str, key: str) -> Candidate:
+        return Candidate(
+            Statement(Sentence(index, text, index * 100, 1), "statement"), Key(0, len(key), key), 1.0, part
+        )
+
+    loss = made(1, 0, "Rubisco is the single greatest loss step in plant metabolism.", "Rubisco")
+    again = made(
+        9, 1, "Oxygenation by Rubisco is the single greatest loss step in plant metabolism today.", "Oxygenation"
+    )
+    other = made(20, 2, "Chloroplasts contain their own circular genome and their own ribosomes.", "Chloroplasts")
+    chosen = spread([loss, again, other], 3, lambda c: True)
+    assert len(chosen) == 2 and other in chosen

@@ -124,7 +124,7 @@ POINTERS = re.compile(
     r"|\b(?:however|therefore|thus|hence|also|instead|again|likewise|similarly|otherwise|nevertheless|moreover"
     r"|furthermore|additionally|consequently|accordingly|meanwhile|in addition|as well|in contrast(?! to| with)"
     r"|by contrast|then"
-    r"|in fact)\b|\((?:[^()]*\b(?:it|its|see|cf|e\.g|i\.e|should|we|you)\b[^()]*|[^()]*\d{4}[a-z]?)\)"
+    r"|in fact|in particular)\b|\((?:[^()]*\b(?:it|its|see|cf|e\.g|i\.e|should|we|you)\b[^()]*|[^()]*\d{4}[a-z]?)\)"
     r"|\bet al\b|\s[-–—]\s[A-Z]",
     re.IGNORECASE,
 )
