@@ -204,8 +204,9 @@ def statement(sentence: Sentence, rules: Profile) -> Statement | None:
     return Statement(sentence, "statement", rule="colon" if glossary else "")
 
 
-_GLOSSARY_HEAD = re.compile(r"[^：:，。；]{1,12}[：:]")
-"""A short head and a colon: a line of a glossary or of notes ("中子：探测晶体的磁有序结构")."""
+_GLOSSARY_HEAD = re.compile(r"[^：:，。；]{1,12}[：:]|[A-Za-z][A-Za-z -]{0,30}[,，]\s*[(（]")
+"""A short head and a colon, or a foreign head word and its grammar note: a line of a glossary or
+of notes ("中子：探测晶体的磁有序结构", "Being, (大写或不可数名词) 指的是…")."""
 
 
 def _vague_subject(text: str, rules: Profile) -> bool:
@@ -214,7 +215,7 @@ def _vague_subject(text: str, rules: Profile) -> bool:
     words = text.split()
     if rules.cjk or len(words) < 3:
         return False
-    first, noun = words[0].lower(), words[1].lower().strip(",")
+    first = words[0].lower()
     if first in ("a", "an", "one") and any(w.lower().strip(",") in rules.not_terms for w in words[1:3]):
         return True  # "A workaround is …", "A radical alternative is …"
     if first not in ("the", "this", "that", "these", "those") or not words[1].isalpha() or not words[1].islower():

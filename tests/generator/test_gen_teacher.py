@@ -541,6 +541,8 @@ def test_a_glossary_line_is_asked_only_once_made_false() -> None:
         assert kinds[0] is None or kinds[0] == ("true_false", True)
     note = statement(_sentence("中子：探测晶体的磁有序结构，是研究磁性材料的重要手段。"), ZH)
     assert note is not None and note.rule == "colon"  # a note, not a definition, and no statement either
+    entry = statement(_sentence("Being, (大写或不可数名词) 指的是“存在”本身，即存在的状态、行为或本质。"), ZH)
+    assert entry is None or entry.rule == "colon"
 
 
 PLASTID = [
@@ -697,3 +699,11 @@ def test_two_sentences_that_say_much_the_same_are_not_both_asked() -> None:
     other = made(20, 2, "Chloroplasts contain their own circular genome and their own ribosomes.", "Chloroplasts")
     chosen = spread([loss, again, other], 3, lambda c: True)
     assert len(chosen) == 2 and other in chosen
+
+
+def test_a_prescription_is_a_view_not_a_true_false_fact() -> None:
+    """ "世俗的荣华富贵都是虚妄，应加以嘲讽并克服": true only as the Cynics' view; 应力 is a word of its own."""
+    planner = _prepared(SOLIDS, "zh").planner
+    assert planner._hedged("世俗的荣华富贵都是虚妄，应加以嘲讽并克服。")
+    assert not planner._hedged("应力是物体内部单位面积上的内力，与应变成正比。")
+    assert _prepared(EUGENICS, "en").planner._hedged("Society should improve itself by selective breeding.")

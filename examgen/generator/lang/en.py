@@ -290,7 +290,7 @@ PROFILE = Profile(
     weak=WEAK,
     abbreviations=ABBREVIATIONS,
     hedges=words_of(
-        "typically usually often sometimes generally normally mostly frequently occasionally rarely seldom probably possibly perhaps likely unlikely tend tends tended may might most many some several few currently recently nowadays today etc"
+        "typically usually often sometimes generally normally mostly frequently occasionally rarely seldom probably possibly perhaps likely unlikely tend tends tended may might most many some several few currently recently nowadays today etc should ought"
     ),
     dangling_start=DANGLING_START,
     pointers=POINTERS,

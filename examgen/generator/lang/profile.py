@@ -75,8 +75,9 @@ class Profile:
     """Pronouns that need their antecedent earlier in the same sentence, by kind: "plural" (a plural
     noun before "their"), "person" (a name before "his")."""
     hedges: frozenset[str] = frozenset()
-    """Words that make a statement a tendency ("typically", 通常): as true/false it is neither,
-    and item writers' guides say to keep them out of true/false items."""
+    """Words that make a statement a tendency or a prescription ("typically", 通常, "should", 应): as
+    true/false it is neither, or true only as someone's view; item writers' guides keep such words
+    out of true/false items."""
     back_nouns: frozenset[str] = frozenset()
     """Category nouns that, alone as the subject (学派强调…), name something the text named before
     (English: the definite article does that, see statements._vague_subject)."""

@@ -135,7 +135,7 @@ PROFILE = Profile(
     ),
     dangling_start=DANGLING_START,
     hedges=words_of(
-        "通常 一般 往往 常常 经常 有时 有时候 大多 大多数 多数 大部分 某些 可能 也许 或许 大约 大致 大概 基本上 目前 现在 当前 近年来 如今 等等"
+        "通常 一般 往往 常常 经常 有时 有时候 大多 大多数 多数 大部分 某些 可能 也许 或许 大约 大致 大概 基本上 目前 现在 当前 近年来 如今 等等 应 应该 应当"
     ),
     back_nouns=words_of(
         """
