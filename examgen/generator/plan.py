@@ -1,13 +1,13 @@
-"""What each good sentence can be asked as, and which sentences an exam of n questions asks about.
+"""What each good sentence can be asked as: its key, and what the key supports.
 
 Every Statement gets its key: the term it defines, or the most central term it names (never a
-generic word, never half of a word). A Candidate knows what it supports: multiple choice only with
-three siblings of the key (siblings.py), a blank only when the key is a term the stem pins down, a
-false statement only from a contrast the text draws (falsify.py); a true statement always.
-
-The exam then covers the document's parts before it asks twice about one (sections.py), best
-candidates first, and never asks the same key twice or about two sentences of one passage. A
-document with fewer good candidates than asked gives fewer questions: precision first.
+generic word, never half of a word, never the document's topic); a statement about the topic, or
+whose terms make no fair blank, gets an empty key and is a true/false candidate only. complete()
+then finds, for the few candidates an exam takes, their distractors (distractors.py: the key's
+siblings only), their false form (falsify.py: a contrast the text draws) and whether a blank is
+unambiguous (a defined term), and what keeps a true statement out: a tendency ("typically"), a
+subject that is no term of the course, a predicate that says nothing the student could get wrong.
+Which candidates an exam asks is coverage.py's choice.
 """
 
 from __future__ import annotations
