@@ -24,6 +24,8 @@ def blank_ok(text: str, start: int, end: int) -> bool:
     prompt = text[:start] + BLANK + text[end:]
     if surface.lower() in prompt.lower() or len(surface) > 0.5 * len(text):
         return False
+    if len(surface) >= 3 and is_cjk(surface[-1]) and surface[:-1] in prompt:
+        return False  # "_____：①绘制决策树…" for 决策树法: the stem spells the answer
     if _COORDINATED_AFTER.match(text[end:]) or _COORDINATED_BEFORE.search(text[:start]):
         return False
     if any(

@@ -28,8 +28,13 @@ from .siblings import Siblings
 from .statements import Statement
 from .terms import Analysis, Occurrence
 
-# "X or non-X", "X或非X", "可X可不X": a statement that covers every case.
-_EITHER_WAY = re.compile(r"\b(\w{3,}) or (?:non-?|un|in|not )\1\b|(\w{1,4})或(?:非|不)\2|可(\w)可不\3", re.I)
+# "X or non-X", "X或非X", "可X可不X", "A, or B": a statement that covers every case.
+_EITHER_WAY = re.compile(
+    r"\b(\w{3,}) or (?:non-?|un|in|not )\1\b|(\w{1,4})或(?:非|不)\2|可(\w)可不\3"
+    # "… inherited and fixed at birth, or flexibly acquired …": two alternatives, one of them true.
+    r"|, (?:either )?or (?!rather\b|else\b)|\beither\b.+\bor\b|，或者?",
+    re.I,
+)
 
 
 class Planner:

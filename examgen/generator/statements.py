@@ -49,6 +49,9 @@ _RUN_TOGETHER = re.compile(r"[A-Za-z]{22,}")
 _INDEXED = re.compile(r"\D\d+|\d+[A-Za-z]")
 _SHORT_DOTTED = re.compile(r"(?<!\w)\w{1,4}\.(?=\s|$)")
 _ENUMERATION = re.compile(r"^(?:[•▪◦·*\-–—]|\(?\d{1,2}[.)]|\(?[a-hivx]{1,4}\)|[①-⑳]|[一二三四五六七八九十]+[、.．])")
+# Numbered steps inside a sentence ("①绘制决策树…"): a procedure in note form, not a statement.
+_STEPS = re.compile(r"[①-⑳]|(?<![\w.])\(?[1-9][)）](?=\s?\S)")
+_CITATION_KEY = re.compile(r"\b[A-Za-z]{3,}(?:19|20)\d\d[a-z]?\b")
 _CLOSERS = "\"'”’»)]）」』"
 # Ellipses, and the marks of Markdown or wiki syntax a plain export keeps ("**", "==", "##").
 _MARKUP = re.compile(r"\.\.\.|…|==|\*\*|__|##|`|\|")
@@ -88,7 +91,7 @@ def is_clean(text: str, rules: Profile) -> bool:
     """Running prose with nothing the text layer broke: no formula, gap, debris, table row or list mark."""
     if _MATH.search(text) or _URL.search(text) or _BOILERPLATE.search(text) or _MATH_LETTERS.search(text):
         return False
-    if _GAP.search(text) or _ENUMERATION.match(text) or _MARKUP.search(text):
+    if _GAP.search(text) or _ENUMERATION.match(text) or _MARKUP.search(text) or _STEPS.search(text):
         return False
     if text.count("(") != text.count(")") or text.count("（") != text.count("）") or text.count("[") != text.count("]"):
         return False
@@ -112,6 +115,8 @@ def is_clean(text: str, rules: Profile) -> bool:
         return False
     if len(_SHORT_DOTTED.findall(text)) >= 3 or _RUN_TOGETHER.search(text):
         return False
+    if _CITATION_KEY.search(text):
+        return False  # "Helmholz schubert2004 was the first …": a bibliography key the notes kept
     if any((len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or _INDEXED.fullmatch(w) for w in words):
         return False  # a variable ("x", "H", "U1"): it means something only next to its formula
     return not any(_ODD_CASE.search(w) for w in words)
@@ -195,6 +200,8 @@ def statement(sentence: Sentence, rules: Profile) -> Statement | None:
     text = strip_citations(sentence.text)  # what the student will read
     if not is_clean(text, rules) or not stands_alone(text, rules):
         return None
+    if rules.cjk and text.endswith(("；", ";")):
+        return None  # an item of a list run into one paragraph: its heading said what it is about
     found = definition(sentence, rules)
     if found is not None:
         return found

@@ -12,6 +12,7 @@ import pytest
 from gen_helpers import english_pdf_bytes, extracted_text, plain, typed
 
 from examgen.generator import ExamOptions, generate_exam, render_exam
+from examgen.generator.blanks import blank_ok
 from examgen.generator.candidate import Candidate, Key
 from examgen.generator.chars import normalize_line
 from examgen.generator.coverage import spread
@@ -86,6 +87,10 @@ def test_full_width_stops_and_list_items_end_chinese_sentences() -> None:
         ("如图所示，细胞膜由磷脂双分子层构成，具有一定的流动性。", "zh"),
         ("如果把人工智能的发展看作是新一次工业革命。", "zh"),
         ("简述研究流体运动的两种方法以及它们之间的区别。", "zh"),
+        # a list item whose heading is elsewhere; a comparison without its other side
+        ("产品的差异性随着时间推移变得不重要，顾客不再愿意为此支付溢价；", "zh"),
+        ("高维下 Fourier 变换的性质是相似的．", "zh"),
+        ("The two descriptions of the motion of the fluid parcels are equivalent and similar.", "en"),
         # a category noun alone as the subject names something said before
         ("学派强调德性即生活的最高善，是对世界的不信任的学派。", "zh"),
         ("The model assumes that the electrons move freely between collisions with the ions.", "en"),
@@ -127,6 +132,9 @@ def test_sentences_that_stand_alone_are_asked(text: str, lang: str) -> None:
         ("地球的平均半径约为 ，赤道半径略大于两极的半径。", "zh"),
         ("设 是一个群码，那么 e 的最短距离是非零代码字的最小权。", "zh"),
         ("形式论是形而上学的主要概念**，试图回答什么是真实实在的问题。", "zh"),
+        # numbered steps in note form; a bibliography key the notes kept
+        ("决策树法的步骤：①绘制决策树，②计算期望值，③剪枝决策，得出最优方案。", "zh"),
+        ("Helmholz schubert2004 was the first to describe the instability of the shear layer.", "en"),
         # licence and thanks: about the document, not its subject
         ("Share Copy and redistribute the material in any medium or format.", "en"),
         ("Acknowledgments go to Texas Instruments for providing the boards as part of their university program.", "en"),
@@ -707,3 +715,18 @@ def test_a_prescription_is_a_view_not_a_true_false_fact() -> None:
     assert planner._hedged("世俗的荣华富贵都是虚妄，应加以嘲讽并克服。")
     assert not planner._hedged("应力是物体内部单位面积上的内力，与应变成正比。")
     assert _prepared(EUGENICS, "en").planner._hedged("Society should improve itself by selective breeding.")
+
+
+def test_a_chinese_blank_whose_stem_spells_the_answer_is_not_asked() -> None:
+    text = "决策树法：先绘制决策树，再计算每个方案的期望值并剪枝。"
+    assert not blank_ok(text, 0, 4)  # 决策树法, and 决策树 in the stem
+    assert blank_ok("漂移不稳定性：电场使扰动增强而造成的不稳定性。", 0, 6)
+
+
+def test_two_alternatives_one_of_them_true_are_no_true_statement() -> None:
+    either = (
+        "Negative eugenics relied on laws for forced sterilisation, or on marriage bans against the people it targeted."
+    )
+    prepared = _prepared([*EUGENICS, either], "en")
+    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == either]
+    assert found and not found[0].supports_true()

@@ -125,7 +125,9 @@ POINTERS = re.compile(
     r"|furthermore|additionally|consequently|accordingly|meanwhile|in addition|as well|in contrast(?! to| with)"
     r"|by contrast|then"
     r"|in fact|in particular)\b|\((?:[^()]*\b(?:it|its|see|cf|e\.g|i\.e|should|we|you)\b[^()]*|[^()]*\d{4}[a-z]?)\)"
-    r"|\bet al\b|\s[-–—]\s[A-Z]",
+    r"|\bet al\b|\s[-–—]\s[A-Z]"
+    # "… are similar." (to what?): a comparison without its other side.
+    r"|\b(?:similar|analogous|identical|the same|different|alike|comparable)[.!]?$",
     re.IGNORECASE,
 )
 EARLY_PRONOUNS = words_of("it its")
