@@ -77,6 +77,9 @@ def _spread(
                 if not usable(candidate):
                     rejected.add(id(candidate))
                     continue
+                name = candidate.key.name.lower() or candidate.sentence_text
+                if name in keys:
+                    continue  # completing it gave it another key (one with siblings), already asked
                 chosen.append(candidate)
                 keys.add(name)
                 places.append(index)

@@ -271,6 +271,8 @@ class Planner:
         text = statement.sentence.text
         if _EITHER_WAY.search(text):
             return False  # "Herbicides can be selective or non-selective": true whatever is true
+        if text.count(",") + text.count("，") + text.count("、") >= 5:
+            return False  # a long enumeration: checking it is a test of memory, item by item
         verb = None if self.rules.cjk else self.rules.verb_at(text)
         if verb is None:
             return True  # Chinese, or no verb found: the two terms every candidate names must do

@@ -88,6 +88,15 @@ class Siblings:
         last = words[-1].rstrip("s") if len(words[-1]) > 4 else words[-1]
         return last.split("-")[-1]
 
+    def _kind_of_its_head(self, term: str) -> bool:
+        """A same-head term names a kind of its head when its first word is a noun ("intelligence
+        tests", "fault attack") or it is a name ("Simple Power Analysis"); an adjective in front
+        ("mental tests", "individual tests") often only describes the same thing again."""
+        words = term.split()
+        if self.rules.cjk or len(words) < 2 or all(w[:1].isupper() for w in words):
+            return True
+        return self.rules.noun_key(words[0].lower())
+
     def of(self, key: str) -> list[Sibling]:
         """The key's siblings, the closest kin first: same-head terms, then list-mates. (Terms that
         are merely defined near each other are not: a glossary puts 等离子体 beside 磁感线.)"""
@@ -101,6 +110,7 @@ class Siblings:
                 other != low
                 and not _overlap(other, low)
                 and (self.rules.cjk or len(other.split()) > 1 or len(low.split()) > 1)
+                and self._kind_of_its_head(known[other])
             ):
                 chosen.setdefault(other, Sibling(known[other], "head"))
         for other in sorted(self.lists.get(low, ())):

@@ -225,6 +225,8 @@ def _vague_subject(text: str, rules: Profile) -> bool:
     first = words[0].lower()
     if first in ("a", "an", "one") and any(w.lower().strip(",") in rules.not_terms for w in words[1:3]):
         return True  # "A workaround is …", "A radical alternative is …"
+    if first.endswith(("'s", "’s")) and words[1].lower() in rules.not_terms:
+        return True  # "Binet's solution was …": to which problem?
     if first not in ("the", "this", "that", "these", "those") or not words[1].isalpha() or not words[1].islower():
         return False
     verb = rules.verb_at(text)

@@ -91,6 +91,8 @@ def test_full_width_stops_and_list_items_end_chinese_sentences() -> None:
         ("产品的差异性随着时间推移变得不重要，顾客不再愿意为此支付溢价；", "zh"),
         ("高维下 Fourier 变换的性质是相似的．", "zh"),
         ("The two descriptions of the motion of the fluid parcels are equivalent and similar.", "en"),
+        ("Binet’s solution was to measure large groups of children at different ages.", "en"),
+        ("Psychologist Henry Goddard provides a case example of connecting testing to the eugenics agenda.", "en"),
         # a category noun alone as the subject names something said before
         ("学派强调德性即生活的最高善，是对世界的不信任的学派。", "zh"),
         ("The model assumes that the electrons move freely between collisions with the ions.", "en"),
@@ -730,3 +732,23 @@ def test_two_alternatives_one_of_them_true_are_no_true_statement() -> None:
     prepared = _prepared([*EUGENICS, either], "en")
     found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == either]
     assert found and not found[0].supports_true()
+
+
+def test_a_long_enumeration_is_no_true_statement() -> None:
+    listed = "Negative eugenics used marriage bans, camps, laws, fines, taxes, tests and sterilisation on the poor."
+    prepared = _prepared([*EUGENICS, listed], "en")
+    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == listed]
+    assert found and not found[0].supports_true()
+
+
+def test_a_same_head_term_with_an_adjective_in_front_is_no_sibling() -> None:
+    """ "mental tests" and "individual tests" name intelligence tests again: several right options."""
+    text = [
+        "Intelligence tests were used on soldiers, and mental tests were given to immigrants at Ellis Island.",
+        "Individual tests measured one child at a time, while group tests measured whole classes at once.",
+        "Intelligence tests and aptitude tests were sold to schools, and achievement tests to school boards.",
+        "The army tests sorted recruits into officers and soldiers by their scores on intelligence tests.",
+    ]
+    siblings = {s.text.lower() for s in _prepared(text, "en").planner.siblings.of("intelligence tests")}
+    assert "mental tests" not in siblings and "individual tests" not in siblings
+    assert "aptitude tests" in siblings

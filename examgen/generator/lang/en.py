@@ -126,6 +126,8 @@ POINTERS = re.compile(
     r"|by contrast|then"
     r"|in fact|in particular)\b|\((?:[^()]*\b(?:it|its|see|cf|e\.g|i\.e|should|we|you)\b[^()]*|[^()]*\d{4}[a-z]?)\)"
     r"|\bet al\b|\s[-–—]\s[A-Z]"
+    # The book's framing, not the subject: "Goddard provides a case example of …".
+    r"|\b(?:provides?|offers?|gives?|serves? as) (?:a|an|another) (?:case |good |classic )?example\b|\bcase example\b"
     # "… are similar." (to what?): a comparison without its other side.
     r"|\b(?:similar|analogous|identical|the same|different|alike|comparable)[.!]?$",
     re.IGNORECASE,
