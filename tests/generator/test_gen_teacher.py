@@ -689,13 +689,6 @@ def test_a_true_statement_says_something_after_its_verb(vague: str) -> None:
     assert _candidate(prepared, "Modal dispersion").supports_true()
 
 
-def test_a_statement_true_whatever_is_true_is_no_true_false_question() -> None:
-    either = "Sterilisation under negative eugenics laws was voluntary or involuntary for the people concerned."
-    prepared = _prepared([*EUGENICS, either], "en")
-    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == either]
-    assert found and not found[0].supports_true()
-
-
 def test_two_sentences_that_say_much_the_same_are_not_both_asked() -> None:
     def made(index: int, part: int, text: str, key: str) -> Candidate:
         return Candidate(
@@ -725,22 +718,6 @@ def test_a_chinese_blank_whose_stem_spells_the_answer_is_not_asked() -> None:
     assert blank_ok("漂移不稳定性：电场使扰动增强而造成的不稳定性。", 0, 6)
 
 
-def test_two_alternatives_one_of_them_true_are_no_true_statement() -> None:
-    either = (
-        "Negative eugenics relied on laws for forced sterilisation, or on marriage bans against the people it targeted."
-    )
-    prepared = _prepared([*EUGENICS, either], "en")
-    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == either]
-    assert found and not found[0].supports_true()
-
-
-def test_a_long_enumeration_is_no_true_statement() -> None:
-    listed = "Negative eugenics used marriage bans, camps, laws, fines, taxes, tests and sterilisation on the poor."
-    prepared = _prepared([*EUGENICS, listed], "en")
-    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == listed]
-    assert found and not found[0].supports_true()
-
-
 def test_a_same_head_term_with_an_adjective_in_front_is_no_sibling() -> None:
     """ "mental tests" and "individual tests" name intelligence tests again: several right options."""
     text = [
@@ -752,3 +729,20 @@ def test_a_same_head_term_with_an_adjective_in_front_is_no_sibling() -> None:
     siblings = {s.text.lower() for s in _prepared(text, "en").planner.siblings.of("intelligence tests")}
     assert "mental tests" not in siblings and "individual tests" not in siblings
     assert "aptitude tests" in siblings
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # true whatever is true
+        "Sterilisation under negative eugenics laws was voluntary or involuntary for the people concerned.",
+        # two alternatives, one of them true
+        "Negative eugenics relied on laws for forced sterilisation, or on marriage bans against those it targeted.",
+        # a long enumeration: a test of memory, item by item
+        "Negative eugenics used marriage bans, camps, laws, fines, taxes, tests and sterilisation on the poor.",
+    ],
+)
+def test_statements_a_student_cannot_get_wrong_or_only_recite_are_no_true_statements(said: str) -> None:
+    prepared = _prepared([*EUGENICS, said], "en")
+    found = [prepared.planner.complete(c) for c in prepared.candidates if c.sentence_text == said]
+    assert found and not found[0].supports_true()
