@@ -737,7 +737,7 @@ def test_a_same_head_term_with_an_adjective_in_front_is_no_sibling() -> None:
         # true whatever is true
         "Sterilisation under negative eugenics laws was voluntary or involuntary for the people concerned.",
         # two alternatives, one of them true
-        "Negative eugenics relied on laws for forced sterilisation, or on marriage bans against those it targeted.",
+        "Negative eugenics relied on laws for forced sterilisation, or on marriage bans for the poorest families.",
         # a long enumeration: a test of memory, item by item
         "Negative eugenics used marriage bans, camps, laws, fines, taxes, tests and sterilisation on the poor.",
     ],
