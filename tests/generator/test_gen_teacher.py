@@ -92,6 +92,7 @@ def test_full_width_stops_and_list_items_end_chinese_sentences() -> None:
         ("高维下 Fourier 变换的性质是相似的．", "zh"),
         ("The two descriptions of the motion of the fluid parcels are equivalent and similar.", "en"),
         ("Binet’s solution was to measure large groups of children at different ages.", "en"),
+        ("The alternative description of the observer moving with the fluid is called Lagrangian.", "en"),
         ("Psychologist Henry Goddard provides a case example of connecting testing to the eugenics agenda.", "en"),
         # a category noun alone as the subject names something said before
         ("学派强调德性即生活的最高善，是对世界的不信任的学派。", "zh"),

@@ -118,7 +118,7 @@ POINTERS = re.compile(
     r"|lemma|corollary|definition|proposition|problem|slide|lecture|part)\.?\s*(?:\d|[ivx]+\b|[A-Z]\b)"
     r"|\(\s*\d+(?:\.\d+)*[a-z]?\s*\)|\[\s*\d+(?:[,–-]\s*\d+)*\s*\]"
     r"|\b(?:here|now|then)\b(?=[,.]|$)|\bin (?:this|the next|the previous|the last) (?:case|way|example|section|chapter)\b"
-    r"|\bthe (?:above|below|figure|table|diagram|graph|equation|formula|example)\b"
+    r"|\bthe (?:above|below|figure|table|diagram|graph|equation|formula|example|alternative|remaining)\b"
     # Connectives in the middle lean on the sentence before ("..., however, ..."); asides that cite
     # or talk to the reader ("(but see Guthrie, 2004)", "(should be)"); dashes of note-style lines.
     r"|\b(?:however|therefore|thus|hence|also|instead|again|likewise|similarly|otherwise|nevertheless|moreover"
