@@ -164,10 +164,6 @@ _GLUE = frozenset(
 _TOKEN = re.compile(r"[\w'’-]+|[,;:()\[\]–—]")
 
 
-def can_be_verb(word: str) -> bool:
-    return "VERB" in _lemmas(word) or "AUX" in _lemmas(word)
-
-
 # "Unlike X, …", "In contrast to X, …": a contrast the sentence draws itself, then its subject.
 _CONTRAST_OPENER = re.compile(r"(?:In contrast (?:to|with)|Unlike|Compared (?:to|with)|As opposed to) [^,;:()]{3,60}, ")
 

@@ -26,7 +26,7 @@ from .falsify import Falsifier
 from .inventory import Inventory
 from .siblings import Siblings
 from .statements import Statement
-from .terms import Analysis, Occurrence
+from .terms import Analysis
 
 # "X or non-X", "X或非X", "可X可不X", "A, or B": a statement that covers every case.
 _EITHER_WAY = re.compile(
@@ -318,7 +318,3 @@ class Planner:
         )
 
     # -- distractors ---------------------------------------------------------------------------
-
-
-def occurrences_of(analysis: Analysis, index: int) -> Sequence[Occurrence]:
-    return analysis.occurrences.get(index, ())
