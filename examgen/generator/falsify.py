@@ -98,8 +98,21 @@ class Falsifier:
                 start, end = spans[0]
                 if _in_brackets(text, start):
                     continue  # "(or higher)" -> "(or lower)": an aside, not what the statement claims
+                if self._still_says(text, start, end, one, other):
+                    continue
                 return text[:start] + _case_like(other, text[start:end]) + text[end:]
         return None
+
+    def _still_says(self, text: str, start: int, end: int, one: str, other: str) -> bool:
+        """The rest of the sentence keeps the side being swapped out, and so contradicts the swap:
+        "内中断……来自处理器内部" made "…外部" gives itself away by its own term (内中断), as does
+        "internal interrupts … from outside" by its stem."""
+        rest = text[:start] + " " + text[end:]
+        if self.rules.cjk:
+            own = [c for c in one if c not in other]
+            return len(own) == 1 and own[0] in rest
+        stem = one.lower()[: max(4, len(one) - 3)]
+        return re.search(r"(?<![\w-])" + re.escape(stem), rest.lower()) is not None
 
     def _cjk_whole(self, text: str, span: tuple[int, int], one: str, other: str) -> bool:
         """In Chinese a contrast word inside a longer word is not that word ("正" in "正常", "放出" in "释放出")."""

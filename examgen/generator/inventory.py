@@ -58,6 +58,8 @@ class Inventory:
             if statement.also:
                 self.defined[statement.also.lower()].append(statement)
         self.headings = "\n".join(sections.titles).lower()
+        self.written_lower = frozenset(w for w in re.findall(r"[^\W\d_]+", doc.text) if w[0].islower())
+        """Words the document writes in lower case somewhere: not names."""
         self._stats: dict[str, TermStats] = {}
         # German keeps a term's case in its key (the noun "Liften", the verb "liften"): look up by lower case.
         self._analysed = {term.key.lower(): term for term in analysis.terms.values()}

@@ -25,6 +25,7 @@ from .distractors import Distractors
 from .falsify import Falsifier
 from .inventory import Inventory
 from .siblings import Siblings
+from .standalone import fused_heading
 from .statements import Statement
 from .terms import Analysis
 
@@ -185,6 +186,8 @@ class Planner:
             if folded in seen:
                 continue  # a sentence the notes repeat (a summary, a running head): ask about it once
             seen.add(folded)
+            if fused_heading(statement.sentence.text, self.inventory.written_lower, self.rules):
+                continue
             key = self._defined_key(statement) if statement.kind == "definition" else None
             others: tuple[Key, ...] = ()
             if key is not None:
@@ -240,8 +243,12 @@ class Planner:
         if self.rules.cjk:
             from .keyphrases_zh import words  # jieba loads on first use
 
-            return not self.rules.hedges.isdisjoint(words(text))
-        return not self.rules.hedges.isdisjoint(w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+            found = set(words(text))
+            # jieba keeps "极为重要" one word: a judgement inside a longer word counts too.
+            found |= {word for word in self.rules.opinions if len(word) > 1 and word in text}
+        else:
+            found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)}
+        return not (self.rules.hedges.isdisjoint(found) and self.rules.opinions.isdisjoint(found))
 
     def _anchored(self, statement: Statement) -> bool:
         """The subject is a term of the document: it opens the sentence (after an article) and ends

@@ -70,3 +70,33 @@ def is_meta(text: str, lang: str | Profile) -> bool:
     """True for talk about the course or the notes, exercises, instructions and list openings."""
     rules = lang if isinstance(lang, Profile) else profile(lang)
     return rules.meta.search(text.strip(" \"'“‘(（[-–—•")) is not None
+
+
+def fused_heading(text: str, written_lower: frozenset[str], rules: Profile) -> bool:
+    """A heading the text layer ran into the sentence after it: "Skinner people and nonhumans learn
+    …" (a name, then a plural noun that is not the verb), "Verbal Behaviour Skinner defined …" (a
+    title-cased word, then a name). A name here is a word the document never writes in lower case
+    and the language rarely uses; acronyms ("AES encryption"), hyphenated and possessive words, and
+    German, which capitalises every noun, are left alone."""
+    if rules.cjk or rules.nouns_capitalised:
+        return False
+    words = _LATIN_WORD.findall(text)
+    run = 0
+    while run < min(len(words), 4) and words[run][:1].isupper():
+        run += 1
+    if run == 0 or run == len(words) or not words[run][:1].islower():
+        return False
+
+    def name(word: str) -> bool:
+        plain = sum(map(str.isupper, word)) == 1 and not any(mark in word for mark in "-'’")
+        return plain and word.lower() not in written_lower and rules.zipf(word) < 4.0
+
+    titled = [word.lower() in written_lower and word.lower() not in rules.stop for word in words[:run]]
+    if any(name(words[i]) and titled[i - 1] for i in range(1, run)):
+        return True
+    after = words[1].lower()
+    plural = rules.is_plural(after) or after in ("people", "children", "men", "women")
+    if run != 1 or not name(words[0]) or not (plural and rules.is_noun(after)):
+        return False
+    verb = rules.verb_at(text)
+    return verb is None or not text.startswith(words[1], verb)

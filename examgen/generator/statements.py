@@ -46,6 +46,8 @@ _LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?![A-Za-z])")
 # "IIs", "heißtVerklebung", "intoplants" (words the text layer ran together), "x2", "U1" (indices).
 _ODD_CASE = re.compile(r"^[A-Z]{2,}[a-z]{2}|[a-zäöüß][A-ZÄÖÜ]")
 _RUN_TOGETHER = re.compile(r"[A-Za-z]{22,}")
+# "… represented verbally. the secondary mode …": two sentences, the second without its capital.
+_RUN_ON = re.compile(r"[^\W\d_]{5}\. [a-z]")
 _INDEXED = re.compile(r"\D\d+|\d+[A-Za-z]")
 _SHORT_DOTTED = re.compile(r"(?<!\w)\w{1,4}\.(?=\s|$)")
 _ENUMERATION = re.compile(r"^(?:[•▪◦·*\-–—]|\(?\d{1,2}[.)]|\(?[a-hivx]{1,4}\)|[①-⑳]|[一二三四五六七八九十]+[、.．])")
@@ -113,7 +115,7 @@ def is_clean(text: str, rules: Profile) -> bool:
     letters = sum(map(str.isalpha, text))
     if letters < 0.8 * (len(text) - text.count(" ")) or sum(map(str.isupper, text)) > 0.25 * letters:
         return False
-    if len(_SHORT_DOTTED.findall(text)) >= 3 or _RUN_TOGETHER.search(text):
+    if len(_SHORT_DOTTED.findall(text)) >= 3 or _RUN_TOGETHER.search(text) or _RUN_ON.search(text):
         return False
     if _CITATION_KEY.search(text):
         return False  # "Helmholz schubert2004 was the first …": a bibliography key the notes kept

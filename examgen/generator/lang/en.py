@@ -119,6 +119,9 @@ POINTERS = re.compile(
     r"|\(\s*\d+(?:\.\d+)*[a-z]?\s*\)|\[\s*\d+(?:[,–-]\s*\d+)*\s*\]"
     r"|\b(?:here|now|then)\b(?=[,.]|$)|\bin (?:this|the next|the previous|the last) (?:case|way|example|section|chapter)\b"
     r"|\bthe (?:above|below|figure|table|diagram|graph|equation|formula|example|alternative|remaining)\b"
+    # "… the representation of inner eye in the model": which model? Named ("in Baddeley's model",
+    # "in the model of …") it stands alone.
+    r"|\b(?:in|of|by|from|under|within) the (?:model|theory|framework|approach|study|experiment|scheme)\b(?! of\b)"
     # Connectives in the middle lean on the sentence before ("..., however, ..."); asides that cite
     # or talk to the reader ("(but see Guthrie, 2004)", "(should be)"); dashes of note-style lines.
     r"|\b(?:however|therefore|thus|hence|also|instead|again|likewise|similarly|otherwise|nevertheless|moreover"
@@ -295,6 +298,10 @@ PROFILE = Profile(
     abbreviations=ABBREVIATIONS,
     hedges=words_of(
         "typically usually often sometimes generally normally mostly frequently occasionally rarely seldom probably possibly perhaps likely unlikely tend tends tended may might most many some several few currently recently nowadays today etc should ought"
+    ),
+    opinions=words_of(
+        "unfortunately fortunately arguably obviously undoubtedly surely remarkably interestingly sadly importantly"
+        " famously brilliant terrible excellent wonderful awful admirable shameful praiseworthy"
     ),
     dangling_start=DANGLING_START,
     pointers=POINTERS,

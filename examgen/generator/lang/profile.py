@@ -78,6 +78,10 @@ class Profile:
     """Words that make a statement a tendency or a prescription ("typically", 通常, "should", 应): as
     true/false it is neither, or true only as someone's view; item writers' guides keep such words
     out of true/false items."""
+    opinions: frozenset[str] = frozenset()
+    """Words that make a statement a judgement ("arguably", "unfortunately", 的确, 明显, 伟大, 虽然…但):
+    the author's view, not a fact a student could check; blind judges read such true/false items as
+    "no clear truth value", true or made false alike."""
     back_nouns: frozenset[str] = frozenset()
     """Category nouns that, alone as the subject (学派强调…), name something the text named before
     (English: the definite article does that, see statements._vague_subject)."""

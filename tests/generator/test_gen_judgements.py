@@ -1,0 +1,103 @@
+"""Issue 20, round 3: what the second blind judging of held-out texts found unusable or in need of an
+edit. Each test names the defect it guards against, with the judges' example."""
+
+from __future__ import annotations
+
+from examgen.generator.lang import profile
+from examgen.generator.stages import prepare
+from examgen.generator.standalone import fused_heading, refers_elsewhere
+from examgen.generator.statements import is_clean
+
+EN, ZH = profile("en"), profile("zh")
+
+HISTORY = [
+    "洋务运动是清政府中的洋务派在十九世纪六十年代至九十年代开展的一场引进西方军事装备和机器生产的自救运动。",
+    "洋务派在兴办军事工业的同时，兴办了一批近代民用企业，洋务运动推动了中国近代工业的发展。",
+    "袁世凯的确窃取了辛亥革命的果实，洋务运动的主持者李鸿章是中国近代史上一个极为重要的人物。",
+    "洋务派认为，学习西方的军事技术可以维护清政府的统治，洋务运动以自强为口号。",
+    "内中断又称异常或同步中断，是来自处理器内部的中断信号。",
+    "中断处理程序保存现场以后，根据中断信号的来源是处理器外部还是处理器内部转入相应的处理程序。",
+]
+
+
+def test_a_judgement_is_not_asked_as_a_true_false_fact() -> None:
+    """ "袁世凯的确窃取了…", "慈禧…非常干练", "…明显优于中共": both judges: "an evaluative judgement, not a
+    checkable fact; it has no clear truth value"."""
+    planner = prepare(HISTORY, "zh").planner
+    assert planner._hedged("袁世凯的确窃取了辛亥革命的果实，但他的称帝是君主立宪。")
+    assert planner._hedged("慈禧皇太后虽然在当时专制政治体制上非常干练，但其最高目的仍然是维系统治。")
+    assert planner._hedged("李鸿章是中国近代史上一个极为重要的人物。")  # inside jieba's word 极为重要
+    assert not planner._hedged("洋务运动是清政府中的洋务派开展的一场自救运动。")
+    english = prepare(
+        [
+            "Eugenics was a social movement that claimed to improve the genetic quality of a population.",
+            "The eugenics movement shaped the history of mental testing in the early twentieth century.",
+            "Francis Galton coined the word eugenics in 1883 and promoted selective breeding of people.",
+            "Compulsory sterilization laws were adopted by many states under the influence of eugenics.",
+            "Intelligence tests were used by eugenicists to classify people as feeble-minded or normal.",
+        ],
+        "en",
+    ).planner
+    assert english._hedged("Unfortunately, eugenics shaped the history of mental testing.")
+    assert not english._hedged("Eugenics shaped the history of mental testing.")
+
+
+def test_also_and_again_lean_on_the_sentence_before() -> None:
+    """ "时隔十六年，英、法联军又发动了第二次鸦片战争", "直隶也走在全国前列": again after what, also as what?"""
+    assert refers_elsewhere("时隔十六年，英、法联军又发动了第二次鸦片战争。", ZH)
+    assert refers_elsewhere("在政治体制改革方面，直隶也走在全国前列。", ZH)
+    assert refers_elsewhere("传统观点认为他是刽子手和卖国贼。", ZH)
+    # "also called" and "X 是 A，也是 B" name no earlier sentence.
+    assert not refers_elsewhere("内中断又称异常或同步中断，是来自处理器内部的中断信号。", ZH)
+    assert not refers_elsewhere("等离子体频率是电磁波的截止频率，也是高频静电振荡的共振频率。", ZH)
+
+
+def test_a_false_statement_is_not_given_away_by_its_own_term() -> None:
+    """ "内中断…是来自处理器外部的中断信号": "contradicts itself" (内 in the term, 外部 in the claim)."""
+    prepared = prepare(HISTORY, "zh")
+    made = [c for c in prepared.candidates if c.sentence_text.startswith("内中断")]
+    assert made
+    falses = [prepared.planner.complete(candidate).false for candidate in made]
+    assert not any(false and "外部" in false for false in falses), falses
+
+
+def test_the_model_unnamed_needs_its_context() -> None:
+    """ "… is the representation of inner eye in the model": "refers to a model the stem never names"."""
+    assert refers_elsewhere("The visuospatial sketchpad is the representation of the inner eye in the model.", EN)
+    assert not refers_elsewhere("The sketchpad is the inner eye in the model of working memory.", EN)
+    assert not refers_elsewhere("The sketchpad is the inner eye in Baddeley's model of memory.", EN)
+
+
+def test_a_heading_run_into_its_sentence_is_not_asked() -> None:
+    """ "Skinner people and nonhumans learn …", "Verbal Behaviour Skinner defined speech …": "the heading
+    has fused into the stem"."""
+    lower = frozenset(
+        [
+            "people",
+            "and",
+            "nonhumans",
+            "learn",
+            "about",
+            "events",
+            "verbal",
+            "behaviour",
+            "defined",
+            "speech",
+            "as",
+            "a",
+            "dispersion",
+        ]
+    )
+    assert fused_heading("Skinner people and nonhumans learn about events.", lower, EN)
+    assert fused_heading("Verbal Behaviour Skinner defined speech as a verbal behaviour.", lower, EN)
+    assert not fused_heading("Skinner defined speech as a verbal behaviour.", lower, EN)
+    assert not fused_heading("AES encryption uses a block of sixteen bytes.", lower, EN)
+    assert not fused_heading("Modal dispersion arises in multimode fibres.", lower, EN)
+    assert not fused_heading("The Fourier transform of a product is a convolution.", lower | {"the"}, EN)
+    assert not fused_heading("Non-white citizens were deemed inferior by the movement.", lower, EN)
+
+
+def test_two_sentences_run_together_are_not_clean() -> None:
+    """ "… represented verbally. the secondary mode of coding …": a full stop inside, no capital after it."""
+    assert not is_clean("Inner voice is represented verbally. the secondary mode of coding is auditory.", EN)
+    assert is_clean("Inner voice shows that information in immediate memory can be represented verbally.", EN)
