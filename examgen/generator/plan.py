@@ -248,7 +248,8 @@ class Planner:
             found |= {word for word in self.rules.opinions if len(word) > 1 and word in text}
         else:
             found = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)}
-        return not (self.rules.hedges.isdisjoint(found) and self.rules.opinions.isdisjoint(found))
+        rules = self.rules
+        return any(not words.isdisjoint(found) for words in (rules.hedges, rules.opinions, rules.negations))
 
     def _anchored(self, statement: Statement) -> bool:
         """The subject is a term of the document: it opens the sentence (after an article) and ends

@@ -9,6 +9,7 @@ question about the sentence can have.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ _LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?![A-Za-z])")
 # "IIs", "heißtVerklebung", "intoplants" (words the text layer ran together), "x2", "U1" (indices).
 _ODD_CASE = re.compile(r"^[A-Z]{2,}[a-z]{2}|[a-zäöüß][A-ZÄÖÜ]")
 _RUN_TOGETHER = re.compile(r"[A-Za-z]{22,}")
+# "Aversive stimulus stimulus that is …": a word twice, a heading run into its line.
+_TWICE = re.compile(r"\b([^\W\d_]{3,}) \1\b", re.IGNORECASE)
 # "… represented verbally. the secondary mode …": two sentences, the second without its capital.
 _RUN_ON = re.compile(r"[^\W\d_]{5}\. [a-z]")
 _INDEXED = re.compile(r"\D\d+|\d+[A-Za-z]")
@@ -117,10 +120,15 @@ def is_clean(text: str, rules: Profile) -> bool:
         return False
     if len(_SHORT_DOTTED.findall(text)) >= 3 or _RUN_TOGETHER.search(text) or _RUN_ON.search(text):
         return False
+    if _TWICE.search(text):
+        return False
     if _CITATION_KEY.search(text):
         return False  # "Helmholz schubert2004 was the first …": a bibliography key the notes kept
     if any((len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or _INDEXED.fullmatch(w) for w in words):
         return False  # a variable ("x", "H", "U1"): it means something only next to its formula
+    pairs = itertools.pairwise(words)
+    if any(w[:1].isupper() and w.lower() in rules.stop and prev[-1:].islower() for prev, w in pairs):
+        return False  # "FI-n min None of the responses …": a label run into the sentence it heads
     return not any(_ODD_CASE.search(w) for w in words)
 
 

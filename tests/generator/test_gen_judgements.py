@@ -101,3 +101,31 @@ def test_two_sentences_run_together_are_not_clean() -> None:
     """ "… represented verbally. the secondary mode of coding …": a full stop inside, no capital after it."""
     assert not is_clean("Inner voice is represented verbally. the secondary mode of coding is auditory.", EN)
     assert is_clean("Inner voice shows that information in immediate memory can be represented verbally.", EN)
+
+
+def test_a_negative_or_a_matter_of_degree_is_no_true_false_item() -> None:
+    """ "Extinction is not a contingency in and of itself" ("ambiguous"), "The eugenics movement deeply
+    impacted public policy" ("no student would mark it false"), "Human activities have greatly
+    decreased …" ("plainly absurd"), "内核不知道线程的存在"."""
+    english = prepare(
+        [
+            "Eugenics was a social movement that claimed to improve the genetic quality of a population.",
+            "The eugenics movement shaped the history of mental testing in the early twentieth century.",
+            "Francis Galton coined the word eugenics in 1883 and promoted selective breeding of people.",
+            "Compulsory sterilization laws were adopted by many states under the influence of eugenics.",
+        ],
+        "en",
+    ).planner
+    assert english._hedged("Extinction is not a contingency in and of itself.")
+    assert english._hedged("The eugenics movement deeply impacted public policy and stigma around mental health.")
+    assert not english._hedged("The eugenics movement impacted public policy on immigration in the 1920s.")
+    chinese = prepare(HISTORY, "zh").planner
+    assert chinese._hedged("用户级线程的管理工作由应用程序完成，内核不知道线程的存在。")
+    assert not chinese._hedged("用户级线程的管理工作由应用程序完成，在用户空间进行。")
+
+
+def test_a_label_run_into_its_line_is_debris() -> None:
+    """ "Aversive stimulus stimulus that is conditioned …", "FI-n min None of the targeted responses …"."""
+    assert not is_clean("Aversive stimulus stimulus that is conditioned with an unpleasant consequence.", EN)
+    assert not is_clean("FI-n min None of the targeted responses that occur during the interval are reinforced.", EN)
+    assert is_clean("None of the targeted responses that occur during the interval are reinforced.", EN)

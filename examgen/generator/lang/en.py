@@ -302,7 +302,11 @@ PROFILE = Profile(
     opinions=words_of(
         "unfortunately fortunately arguably obviously undoubtedly surely remarkably interestingly sadly importantly"
         " famously brilliant terrible excellent wonderful awful admirable shameful praiseworthy"
+        # Degree words that make a claim a matter of degree: "deeply impacted public policy" is
+        # one no student marks false, "greatly decreased" one every student does.
+        " deeply substantially greatly strongly profoundly heavily hugely enormously tremendously vastly"
     ),
+    negations=words_of("not never cannot neither nor isn aren wasn weren doesn don didn hasn haven won"),
     dangling_start=DANGLING_START,
     pointers=POINTERS,
     early_pronouns=EARLY_PRONOUNS,

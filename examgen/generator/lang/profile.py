@@ -82,6 +82,10 @@ class Profile:
     """Words that make a statement a judgement ("arguably", "unfortunately", 的确, 明显, 伟大, 虽然…但):
     the author's view, not a fact a student could check; blind judges read such true/false items as
     "no clear truth value", true or made false alike."""
+    negations: frozenset[str] = frozenset()
+    """Words that negate a statement ("not", "never", 不, 并非): item-writing guides keep negative
+    statements out of true/false items (a false one becomes a double negative), and blind judges
+    read "Extinction is not a contingency in and of itself" as ambiguous."""
     back_nouns: frozenset[str] = frozenset()
     """Category nouns that, alone as the subject (学派强调…), name something the text named before
     (English: the definite article does that, see statements._vague_subject)."""
