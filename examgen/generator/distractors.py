@@ -50,6 +50,11 @@ class Distractors:
         if self.rules.cjk:
             if re.match(r"[一二三四五六七八九十两几个每各该此这那]", sibling) or not self.rules.is_noun(sibling):
                 return False
+            # The same head morpheme (带电粒子 / 中性粒子, not 电中性; 磁场 / 电场, not 梯度) and about the
+            # key's length (世界反法西斯战争 beside 抗日战争 is a throw-away), or one enumeration with it.
+            same_head = sibling[-1:] == key[-1:] and 0.6 <= len(sibling) / max(1, len(key)) <= 1.6
+            if not same_head and low not in self.siblings.listed_with(key, 3):
+                return False
             from .keyphrases_zh import stands_as_word  # jieba loads on first use
 
             return low in self.inventory.known and stands_as_word(sibling, self.inventory.doc.text)

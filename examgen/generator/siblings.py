@@ -41,8 +41,26 @@ class Siblings:
     @cached_property
     def lists(self) -> dict[str, set[str]]:
         """Each known term -> the other known terms of the lists it is an item of."""
-        known = self.inventory.known
         found: defaultdict[str, set[str]] = defaultdict(set)
+        for term, enumerations in self.enumerations.items():
+            for terms in enumerations:
+                found[term] |= terms - {term}
+        return dict(found)
+
+    def listed_with(self, key: str, others: int) -> set[str]:
+        """The known terms of one enumeration that names the key and at least `others` more (印刷术、
+        火药、指南针 beside 造纸术): of the key's own kind whatever their heads."""
+        found: set[str] = set()
+        for terms in self.enumerations.get(key.lower(), ()):
+            if len(terms) > others:
+                found |= terms - {key.lower()}
+        return found
+
+    @cached_property
+    def enumerations(self) -> dict[str, list[frozenset[str]]]:
+        """Each known term -> the known terms of each list it is an item of (itself included)."""
+        known = self.inventory.known
+        found: defaultdict[str, list[frozenset[str]]] = defaultdict(list)
         pattern, split = (_CJK_LIST, _CJK_SPLIT) if self.rules.cjk else (_LATIN_LIST, _LATIN_SPLIT)
         for paragraph in self.inventory.doc.text.split("\n"):
             for match in pattern.finditer(paragraph):
@@ -52,10 +70,10 @@ class Siblings:
                     # "runoff move water between …": its first and last items are the known terms there.
                     items[0] = _longest(items[0], known, suffix=True, cjk=self.rules.cjk)
                     items[-1] = _longest(items[-1], known, suffix=False, cjk=self.rules.cjk)
-                terms = {item for item in items if item in known}
+                terms = frozenset(item for item in items if item in known)
                 if len(terms) >= 2:
                     for term in terms:
-                        found[term] |= terms - {term}
+                        found[term].append(terms)
         return dict(found)
 
     def _item(self, piece: str) -> str:

@@ -60,6 +60,8 @@ _CITATION_KEY = re.compile(r"\b[A-Za-z]{3,}(?:19|20)\d\d[a-z]?\b")
 _CLOSERS = "\"'”’»)]）」』"
 # Ellipses, and the marks of Markdown or wiki syntax a plain export keeps ("**", "==", "##").
 _MARKUP = re.compile(r"\.\.\.|…|==|\*\*|__|##|`|\|")
+# After these a noun phrase must come, never a verb in the third person.
+_NOUN_FIRST = frozenset(["of", "the", "a", "an", "in", "on", "at", "from", "with", "into", "onto", "about"])
 _SINGLE_LETTER_WORDS = frozenset(["a", "A", "I", "à", "y", "e", "o", "è", "é"])
 _BE = frozenset(["is", "are", "was", "were", "has", "have", "had", "can", "may", "will", "would", "must"])
 _LATIN_ENDS = ".!"
@@ -126,10 +128,16 @@ def is_clean(text: str, rules: Profile) -> bool:
         return False  # "Helmholz schubert2004 was the first …": a bibliography key the notes kept
     if any((len(w) == 1 and w not in _SINGLE_LETTER_WORDS) or _INDEXED.fullmatch(w) for w in words):
         return False  # a variable ("x", "H", "U1"): it means something only next to its formula
-    pairs = itertools.pairwise(words)
+    pairs = list(itertools.pairwise(words))
     if any(w[:1].isupper() and w.lower() in rules.stop and prev[-1:].islower() for prev, w in pairs):
         return False  # "FI-n min None of the responses …": a label run into the sentence it heads
+    if any(prev.lower() in _NOUN_FIRST and w.endswith("s") and _verb_only(w.lower(), rules) for prev, w in pairs):
+        return False  # "better monitoring of provides …": a word lost between the two
     return not any(_ODD_CASE.search(w) for w in words)
+
+
+def _verb_only(word: str, rules: Profile) -> bool:
+    return word in rules.verbs and not rules.is_noun(word)  # "provides", not "leaves"
 
 
 def is_prose(text: str, rules: Profile) -> bool:

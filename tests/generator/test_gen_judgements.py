@@ -129,3 +129,37 @@ def test_a_label_run_into_its_line_is_debris() -> None:
     assert not is_clean("Aversive stimulus stimulus that is conditioned with an unpleasant consequence.", EN)
     assert not is_clean("FI-n min None of the targeted responses that occur during the interval are reinforced.", EN)
     assert is_clean("None of the targeted responses that occur during the interval are reinforced.", EN)
+
+
+def test_a_word_lost_between_a_preposition_and_a_verb_is_debris() -> None:
+    """ "Marine protected areas and better monitoring of provides for …": "missing its object"."""
+    assert not is_clean("Marine protected areas and better monitoring of provides for sustainable management.", EN)
+    assert is_clean("Marine protected areas and better monitoring of fish stocks provide sustainable management.", EN)
+
+
+AURORA = [
+    "等离子体由带电粒子和中性粒子组成，带电粒子包括电子和离子，整体呈电中性。",
+    "基本粒子是构成物质的最小单元，带电粒子在磁场中做回旋运动。",
+    "当带电粒子进入极地的高层大气时，与大气中的原子和分子碰撞并激发，产生极光。",
+    "中性粒子不受磁场的约束，带电粒子沿磁感线运动，电中性是等离子体的基本性质。",
+    "近代中国经历了鸦片战争、中法战争、中日战争和北伐战争，世界反法西斯战争中中国是重要战场。",
+    "鸦片战争以后，林则徐、魏源等知识分子提出了师夷长技以制夷的主张，中法战争以后洋务派继续兴办企业。",
+]
+
+
+def test_chinese_distractors_share_the_key_head_morpheme_and_its_length() -> None:
+    """ "带电粒子" offered beside "电中性" (a property, not a particle); "世界反法西斯战争" beside "鸦片战争"
+    ("an anachronistic throw-away"): distractors of another kind."""
+    prepared = prepare(AURORA, "zh")
+    distractors = prepared.planner.distractors
+    for candidate in prepared.candidates:
+        if candidate.key.blank:
+            continue
+        key = candidate.answer
+        for option in distractors.of(candidate):
+            assert option[-1] == key[-1], (key, option)
+            assert 0.6 <= len(option) / len(key) <= 1.6, (key, option)
+    charged = next(c for c in prepared.candidates if c.answer == "带电粒子")
+    assert "电中性" not in distractors.of(charged) and not prepared.planner.complete(charged).supports("mcq")
+    assert distractors._good_sibling("北伐战争", "鸦片战争")
+    assert not distractors._good_sibling("世界反法西斯战争", "鸦片战争")
