@@ -87,10 +87,15 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return cleaned
 
 
+def _width(line: str) -> int:
+    """How wide a line is set, in half-width characters: an ideograph takes two."""
+    return len(line) + sum(1 for ch in line if is_cjk(ch))
+
+
 def _typical_length(lines: list[str], fallback: int) -> int:
     # The 80th percentile line length is a full line of body text even on pages with captions,
     # formulas or table cells, which are shorter.
-    lengths = sorted(len(line) for line in lines if len(line) >= 8)
+    lengths = sorted(_width(line) for line in lines if len(line) >= 8)
     if len(lengths) < 6:
         # Too few lines to judge: the document's figure, or this page's longest line if the
         # document's is unknown (Chinese lines hold half the characters of Latin ones).
@@ -114,15 +119,21 @@ class _Joiner:
         # top of the next page, or after a full Chinese line) out of the next sentence.
         if prev[-1] in "。．！？" or (new_page and prev[-1] in ".!?" and not re.search(r"\b\w{1,3}\.$", prev)):
             return "\n"
-        short = len(prev) < 0.72 * typical
+        width = _width(prev)
+        short = width < 0.72 * typical
         if prev[-1] in _TERMINAL and short:
             return "\n"
         if prev[-1] == "-" and len(prev) > 1 and prev[-2].isalpha():
             return self._hyphen(prev, nxt)
         if is_cjk(prev[-1]) or is_cjk(nxt[0]):
             # A heading line without punctuation, then the text: keep them apart.
-            return "\n" if len(prev) < 0.6 * typical and prev[-1] not in "，、" else ""
-        if short and len(prev) < 0.6 * typical and not _starts_lower(nxt) and prev[-1] not in ",;(-–":
+            if width < 0.6 * typical and prev[-1] not in "，、":
+                return "\n"
+            # Chinese lines are set justified, full to the margin: one that stops short on an ideograph
+            # ends its paragraph, though the notes left out the full stop ("…临时变量等" / "核心栈位于…").
+            ended = is_cjk(prev[-1]) and is_cjk(nxt[0]) and width < 0.85 * typical
+            return "\n" if ended else ""
+        if short and width < 0.6 * typical and not _starts_lower(nxt) and prev[-1] not in ",;(-–":
             return "\n"
         return " "
 

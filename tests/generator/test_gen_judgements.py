@@ -4,6 +4,7 @@ edit. Each test names the defect it guards against, with the judges' example."""
 from __future__ import annotations
 
 from examgen.generator.lang import profile
+from examgen.generator.layout import build_document
 from examgen.generator.stages import prepare
 from examgen.generator.standalone import fused_heading, refers_elsewhere
 from examgen.generator.statements import is_clean
@@ -163,3 +164,23 @@ def test_chinese_distractors_share_the_key_head_morpheme_and_its_length() -> Non
     assert "电中性" not in distractors.of(charged) and not prepared.planner.complete(charged).supports("mcq")
     assert distractors._good_sibling("北伐战争", "鸦片战争")
     assert not distractors._good_sibling("世界反法西斯战争", "鸦片战争")
+
+
+def test_a_chinese_line_that_stops_short_ends_its_paragraph() -> None:
+    """ "用户栈位于用户地址空间，用于…临时变量等核心栈位于内核地址空间…": "two sentences run together
+    with no punctuation". Justified Chinese lines run to the margin; one that stops short has ended."""
+    page = "\n".join(
+        [
+            "进程有两个栈，用户栈和核心栈，随处理器状态改变而修改栈指针的值，栈指针指向栈顶",
+            "用户栈位于用户地址空间，用于用户程序的调用、返回、临时变量等",
+            "核心栈位于内核地址空间，用途包括保存中断现场和保存操作系统程序相互调用时的参数返回",
+            "值和临时变量等。每个进程在创建时绑定一个核心栈，可读可写不可执行，由内核管理和使用",
+            "处理器状态分为核心态和用户态，核心态可以执行全部指令，用户态只能执行非特权指令。",
+            "中断是指程序执行过程中遇到急需处理的事件时暂时中止现行程序在处理器上的执行，转去执",
+            "行相应的事件处理程序，待处理完成后返回原程序被中止处或调度其他程序执行的过程。",
+        ]
+    )
+    paragraphs = build_document([page]).text.split("\n")
+    assert any(p.endswith("用户栈位于用户地址空间，用于用户程序的调用、返回、临时变量等") for p in paragraphs)
+    assert any(p.startswith("核心栈位于内核地址空间") and "参数返回值和临时变量等。" in p for p in paragraphs)
+    assert any("暂时中止现行程序在处理器上的执行，转去执行相应的事件处理程序" in p for p in paragraphs)
