@@ -25,6 +25,7 @@ from .distractors import Distractors
 from .falsify import Falsifier
 from .inventory import Inventory
 from .siblings import Siblings
+from .spelling import Spelling
 from .standalone import fused_heading
 from .statements import Statement
 from .terms import Analysis
@@ -50,6 +51,7 @@ class Planner:
         self.falsifier = Falsifier(inventory, self.siblings)
         self.distractors = Distractors(inventory, self.siblings, self.falsifier)
         self.acronyms = Acronyms(inventory.doc.text)
+        self.spelling = None if self.rules.cjk else Spelling(inventory.doc.text, self.rules.zipf)
 
     # -- keys ----------------------------------------------------------------------------------
     def _defined_key(self, statement: Statement) -> Key | None:
@@ -188,6 +190,8 @@ class Planner:
             seen.add(folded)
             if fused_heading(statement.sentence.text, self.inventory.written_lower, self.rules):
                 continue
+            if self.spelling is not None and self.spelling.misspelt(statement.sentence.text):
+                continue  # "the oriented surfae": a typo a teacher would have to correct first
             key = self._defined_key(statement) if statement.kind == "definition" else None
             others: tuple[Key, ...] = ()
             if key is not None:

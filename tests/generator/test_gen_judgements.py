@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from examgen.generator.lang import profile
 from examgen.generator.layout import build_document
+from examgen.generator.spelling import Spelling
 from examgen.generator.stages import prepare
 from examgen.generator.standalone import fused_heading, refers_elsewhere
 from examgen.generator.statements import is_clean
@@ -184,3 +185,14 @@ def test_a_chinese_line_that_stops_short_ends_its_paragraph() -> None:
     assert any(p.endswith("用户栈位于用户地址空间，用于用户程序的调用、返回、临时变量等") for p in paragraphs)
     assert any(p.startswith("核心栈位于内核地址空间") and "参数返回值和临时变量等。" in p for p in paragraphs)
     assert any("暂时中止现行程序在处理器上的执行，转去执行相应的事件处理程序" in p for p in paragraphs)
+
+
+def test_a_sentence_with_a_typo_of_the_document_is_not_asked() -> None:
+    """ "The scalar product with the oriented surfae …", "The Fourier tranform of a product …": "the
+    typo copied from the source" had to be fixed by hand."""
+    words = "surface surface transform transform cyanobacteria cyanobacteria thermalization thermalization"
+    spelling = Spelling(words + " surfae tranform cyanobacterial thermalisation", EN.zipf)
+    assert spelling.misspelt("The oriented surfae indicates the circulation.") == "surfae"
+    assert spelling.misspelt("The Fourier tranform of a product is a convolution.") == "tranform"
+    assert spelling.misspelt("Cyanobacterial genes moved to the nucleus.") is None  # a longer form
+    assert spelling.misspelt("The thermalisation time is short.") is None  # British spelling
