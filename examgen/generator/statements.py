@@ -64,8 +64,9 @@ _MARKUP = re.compile(r"\.\.\.|…|==|\*\*|__|##|`|\|")
 _NOUN_FIRST = frozenset(["of", "the", "a", "an", "in", "on", "at", "from", "with", "into", "onto", "about"])
 _SINGLE_LETTER_WORDS = frozenset(["a", "A", "I", "à", "y", "e", "o", "è", "é"])
 _BE = frozenset(["is", "are", "was", "were", "has", "have", "had", "can", "may", "will", "would", "must"])
-_LATIN_ENDS = ".!"
-_CJK_ENDS = "。．！!；;."
+# Not "!" or "！": "偏导数连续仅仅是可微的充分条件！" is a note's emphasis, which an item drops.
+_LATIN_ENDS = "."
+_CJK_ENDS = "。．；;."
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ def is_clean(text: str, rules: Profile) -> bool:
             # A lone Latin letter is a symbol of a formula the student cannot see; digits are
             # equation numbers, list numbers or figures far more often than facts in notes.
             return False
+        items = re.split(r"[，,]", text.rstrip("。．；;."))[-1].split("、")
+        if len(items) >= 3 and all(len(item) <= 6 for item in items):
+            return False  # "…，知识专业性、手段技术性、方式规范性": keywords after the statement, no claim
         return _ending(text) in _CJK_ENDS
     words = _WORD.findall(text)
     if not 7 <= len(words) <= 38 or _ending(text) not in _LATIN_ENDS or not text[:1].isupper():

@@ -196,3 +196,13 @@ def test_a_sentence_with_a_typo_of_the_document_is_not_asked() -> None:
     assert spelling.misspelt("The Fourier tranform of a product is a convolution.") == "tranform"
     assert spelling.misspelt("Cyanobacterial genes moved to the nucleus.") is None  # a longer form
     assert spelling.misspelt("The thermalisation time is short.") is None  # British spelling
+
+
+def test_notes_emphasis_and_trailing_keywords_are_not_statements() -> None:
+    """ "偏导数连续仅仅是可微的充分条件！" ("drop the note-style ！"); "管理的对象是任务人财物等资源，知识专业性、
+    手段技术性、方式规范性、科学技术性。" ("a telegraphic string of keywords")."""
+    assert not is_clean("偏导数连续仅仅是多元函数可微的充分条件！", ZH)
+    assert is_clean("偏导数连续仅仅是多元函数可微的充分条件。", ZH)
+    assert not is_clean("管理的对象是任务人财物等资源，知识专业性、手段技术性、方式规范性、科学技术性。", ZH)
+    assert is_clean("晶体的基本性质包括均匀性、各向异性、对称性和最小内能性。", ZH)
+    assert not is_clean("Continuous partial derivatives are only a sufficient condition for this!", EN)
