@@ -22,6 +22,13 @@ from .terms import find_numbers, parse_value
 _REASONING = re.compile(
     r"[，,]\s*(?:故|所以|因此|因而|于是|从而)|\b(?:therefore|thus|hence|so that|which means)\b", re.IGNORECASE
 )
+# A means and its aim ("通过加入检测和重传机制，提高可靠性", "used to increase the yield"): swapped, the
+# aim turns absurd ("…，降低可靠性"), a false statement every student sees through.
+_PURPOSE = re.compile(
+    r"(?:通过[^。；]*[，,]\s*|为了\s*|以便\s*|用于\s*|用来\s*|旨在\s*)$"
+    r"|\b(?:in order to|so as to|used to|designed to|serves? to|helps? to|aims? to|intended to)\s+$",
+    re.IGNORECASE,
+)
 # Directional and resultative complements that follow a Chinese verb.
 _COMPLEMENTS = frozenset("出入进起下上回开")
 
@@ -98,7 +105,7 @@ class Falsifier:
                 start, end = spans[0]
                 if _in_brackets(text, start):
                     continue  # "(or higher)" -> "(or lower)": an aside, not what the statement claims
-                if self._still_says(text, start, end, one, other):
+                if self._still_says(text, start, end, one, other) or _PURPOSE.search(text[:start]):
                     continue
                 return text[:start] + _case_like(other, text[start:end]) + text[end:]
         return None

@@ -94,9 +94,11 @@ def fused_heading(text: str, written_lower: frozenset[str], rules: Profile) -> b
     titled = [word.lower() in written_lower and word.lower() not in rules.stop for word in words[:run]]
     if any(name(words[i]) and titled[i - 1] for i in range(1, run)):
         return True
+    verb = rules.verb_at(text)
+    if run >= 3 and titled[run - 1] and (verb is None or not text.startswith(words[run], verb)):
+        return True  # "Hemispheric Lateralization Language production is …": a title, then the subject
     after = words[1].lower()
     plural = rules.is_plural(after) or after in ("people", "children", "men", "women")
     if run != 1 or not name(words[0]) or not (plural and rules.is_noun(after)):
         return False
-    verb = rules.verb_at(text)
     return verb is None or not text.startswith(words[1], verb)

@@ -220,8 +220,13 @@ def _term_shape_ok(name: str, rules: Profile) -> bool:
 def statement(sentence: Sentence, rules: Profile) -> Statement | None:
     """The sentence as a Statement, or None when it is no sentence to ask about."""
     text = strip_citations(sentence.text)  # what the student will read
-    if not is_clean(text, rules) or not stands_alone(text, rules):
+    if not is_clean(text, rules):
         return None
+    if not stands_alone(text, rules):
+        # "The statement that is being supported, the point of our argument is called the
+        # conclusion": the writer's "our" points nowhere in a definition, and nothing else does.
+        found = definition(sentence, rules) if stands_alone(rules.reader.sub("", text), rules) else None
+        return found if found is not None and rules.reader.search(text) else None
     if rules.cjk and text.endswith(("；", ";")):
         return None  # an item of a list run into one paragraph: its heading said what it is about
     found = definition(sentence, rules)

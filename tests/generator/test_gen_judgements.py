@@ -206,3 +206,33 @@ def test_notes_emphasis_and_trailing_keywords_are_not_statements() -> None:
     assert not is_clean("管理的对象是任务人财物等资源，知识专业性、手段技术性、方式规范性、科学技术性。", ZH)
     assert is_clean("晶体的基本性质包括均匀性、各向异性、对称性和最小内能性。", ZH)
     assert not is_clean("Continuous partial derivatives are only a sufficient condition for this!", EN)
+
+
+def test_the_writers_our_in_a_definition_points_nowhere() -> None:
+    """Round 3: an ethics text gave no question at all; "… the basis of our argument are known as
+    premises" defines its term, and "our" is everyone's. Outside a definition "our" still leans on
+    the text around it."""
+    from examgen.generator.sentences import Sentence
+    from examgen.generator.statements import statement
+
+    defined = statement(
+        Sentence(0, "The statements that contain the basis of our argument are known as premises.", 0, 1), EN
+    )
+    assert defined is not None and defined.kind == "definition" and defined.name == "premises"
+    assert statement(Sentence(0, "Our argument starts from the premises and ends in a conclusion.", 0, 1), EN) is None
+
+
+def test_a_means_and_its_aim_are_not_swapped() -> None:
+    """ "差错控制：通过加入检测和重传机制，降低可靠性": "error control lowers reliability" gives itself away."""
+    from examgen.generator.falsify import _PURPOSE
+
+    assert _PURPOSE.search("差错控制：通过加入检测和重传机制，")
+    assert _PURPOSE.search("Crop rotation is used to ")
+    assert not _PURPOSE.search("Human activities have ")
+
+
+def test_a_title_run_into_its_sentence_is_not_asked() -> None:
+    """ "Hemispheric Lateralization Language production is pre-dominantly controlled by …"."""
+    lower = frozenset("language production is controlled by the left hemisphere".split())  # noqa: SIM905
+    assert fused_heading("Hemispheric Lateralization Language production is controlled by the left.", lower, EN)
+    assert not fused_heading("Simple Power Analysis (SPA) is an umbrella term for attacks.", lower, EN)

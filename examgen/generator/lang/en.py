@@ -308,6 +308,7 @@ PROFILE = Profile(
     ),
     negations=words_of("not never cannot neither nor isn aren wasn weren doesn don didn hasn haven won"),
     dangling_start=DANGLING_START,
+    reader=re.compile(r"\b(?:we|our|us|ourselves)\b", re.IGNORECASE),
     pointers=POINTERS,
     early_pronouns=EARLY_PRONOUNS,
     anaphors=ANAPHORS,

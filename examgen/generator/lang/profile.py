@@ -70,6 +70,9 @@ class Profile:
     pointers: re.Pattern[str] = re.compile(r"(?!)")
     """Anywhere in a sentence: what points at text the student cannot see (a figure, "the above",
     an equation number, "the third cause")."""
+    reader: re.Pattern[str] = re.compile(r"(?!)")
+    """The writer speaking for everyone ("the point of our argument", 我们): a pointer elsewhere, but
+    harmless where the sentence defines its term ("… is called the conclusion")."""
     early_pronouns: frozenset[str] = frozenset()
     anaphors: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Pronouns that need their antecedent earlier in the same sentence, by kind: "plural" (a plural

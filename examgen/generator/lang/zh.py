@@ -159,6 +159,7 @@ PROFILE = Profile(
         作者 研究 原理 定律 规律 概念 现象 效应 学者 研究者
         """
     ),
+    reader=re.compile("我们"),
     pointers=POINTERS,
     meta=META,
     definitions=DEFINITIONS,
