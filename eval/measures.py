@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from examgen.generator.english import can_be_noun, is_plural
 from examgen.generator.lang import profile
 from examgen.generator.question_types import Mcq, Question, TrueFalse
+from examgen.generator.sentences import Sentence
 from examgen.generator.standalone import refers_elsewhere
+from examgen.generator.statements import definition
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,13 @@ def _fold(text: str) -> str:
 
 
 def stands_alone(question: Question, doc: Text) -> tuple[int, int]:
-    """The sentence the student reads, blank filled in, must be understood alone."""
-    return int(not refers_elsewhere(question.statement(), doc.lang)), 1
+    """The sentence the student reads, blank filled in, must be understood alone. The writer's "our"
+    in a definition ("… the basis of our argument are known as premises") points nowhere."""
+    text, rules = question.statement(), profile(doc.lang)
+    if not refers_elsewhere(text, rules):
+        return 1, 1
+    generic = rules.reader.search(text) is not None and not refers_elsewhere(rules.reader.sub("", text), rules)
+    return int(generic and definition(Sentence(0, question.source_text, 0, 1), rules) is not None), 1
 
 
 # --- keys, distractors and swaps that are terms of the text ---------------------------------------
