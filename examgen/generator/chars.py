@@ -27,6 +27,11 @@ def is_cjk(ch: str) -> bool:
     return _CJK_CHAR.match(ch) is not None
 
 
+def count_cjk(text: str) -> int:
+    """How many CJK characters the text holds (none, at once, for ASCII)."""
+    return 0 if text.isascii() else len(_CJK_CHAR.findall(text))
+
+
 def is_ideograph(ch: str) -> bool:
     code = ord(ch)
     return any(low <= code <= high for low, high in _IDEOGRAPH_RANGES)

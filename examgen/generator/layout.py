@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .chars import is_cjk, normalize_line
+from .chars import count_cjk, is_cjk, normalize_line
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _strip_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
 def _width(line: str) -> int:
     """How wide a line is set, in half-width characters: an ideograph takes two."""
-    return len(line) + sum(1 for ch in line if is_cjk(ch))
+    return len(line) + count_cjk(line)
 
 
 def _typical_length(lines: list[str], fallback: int) -> int:
