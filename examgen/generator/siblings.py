@@ -37,44 +37,57 @@ class Siblings:
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
         self.rules = inventory.rules
-
-    @cached_property
-    def lists(self) -> dict[str, set[str]]:
-        """Each known term -> the other known terms of the lists it is an item of."""
-        found: defaultdict[str, set[str]] = defaultdict(set)
-        for term, enumerations in self.enumerations.items():
-            for terms in enumerations:
-                found[term] |= terms - {term}
-        return dict(found)
+        self._by_term: dict[str, list[frozenset[str]]] = {}
 
     def listed_with(self, key: str, others: int) -> set[str]:
         """The known terms of one enumeration that names the key and at least `others` more (印刷术、
         火药、指南针 beside 造纸术): of the key's own kind whatever their heads."""
         found: set[str] = set()
-        for terms in self.enumerations.get(key.lower(), ()):
+        for terms in self._enumerations(key.lower()):
             if len(terms) > others:
                 found |= terms - {key.lower()}
         return found
 
+    def _listed(self, low: str) -> set[str]:
+        """The other known terms of the lists the term is an item of."""
+        found: set[str] = set()
+        for terms in self._enumerations(low):
+            found |= terms - {low}
+        return found
+
+    def _enumerations(self, low: str) -> list[frozenset[str]]:
+        """The known terms of each list the term is an item of (itself included). Only paragraphs
+        that name the term are read, once per term: the list pattern over a whole 117-page text was a
+        third of the generator's own work, and an exam asks about a few dozen keys at most."""
+        if low not in self._by_term:
+            self._by_term[low] = [
+                terms
+                for paragraph, folded in self._paragraphs
+                if low in folded
+                for terms in self._lists_in(paragraph)
+                if low in terms
+            ]
+        return self._by_term[low]
+
     @cached_property
-    def enumerations(self) -> dict[str, list[frozenset[str]]]:
-        """Each known term -> the known terms of each list it is an item of (itself included)."""
+    def _paragraphs(self) -> list[tuple[str, str]]:
+        return [(paragraph, paragraph.lower()) for paragraph in self.inventory.doc.text.split("\n")]
+
+    def _lists_in(self, paragraph: str) -> list[frozenset[str]]:
         known = self.inventory.known
-        found: defaultdict[str, list[frozenset[str]]] = defaultdict(list)
+        found: list[frozenset[str]] = []
         pattern, split = (_CJK_LIST, _CJK_SPLIT) if self.rules.cjk else (_LATIN_LIST, _LATIN_SPLIT)
-        for paragraph in self.inventory.doc.text.split("\n"):
-            for match in pattern.finditer(paragraph):
-                items = [self._item(piece) for piece in split.split(match.group(0))]
-                if len(items) >= 2:
-                    # The list runs into its sentence at both ends: "…分为局域网", "指南针被称为…",
-                    # "runoff move water between …": its first and last items are the known terms there.
-                    items[0] = _longest(items[0], known, suffix=True, cjk=self.rules.cjk)
-                    items[-1] = _longest(items[-1], known, suffix=False, cjk=self.rules.cjk)
-                terms = frozenset(item for item in items if item in known)
-                if len(terms) >= 2:
-                    for term in terms:
-                        found[term].append(terms)
-        return dict(found)
+        for match in pattern.finditer(paragraph):
+            items = [self._item(piece) for piece in split.split(match.group(0))]
+            if len(items) >= 2:
+                # The list runs into its sentence at both ends: "…分为局域网", "指南针被称为…",
+                # "runoff move water between …": its first and last items are the known terms there.
+                items[0] = _longest(items[0], known, suffix=True, cjk=self.rules.cjk)
+                items[-1] = _longest(items[-1], known, suffix=False, cjk=self.rules.cjk)
+            terms = frozenset(item for item in items if item in known)
+            if len(terms) >= 2:
+                found.append(terms)
+        return found
 
     def _item(self, piece: str) -> str:
         words = piece.strip().lower().split()
@@ -131,7 +144,7 @@ class Siblings:
                 and self._kind_of_its_head(known[other])
             ):
                 chosen.setdefault(other, Sibling(known[other], "head"))
-        for other in sorted(self.lists.get(low, ())):
+        for other in sorted(self._listed(low)):
             chosen.setdefault(other, Sibling(known[other], "list"))
         return [sibling for other, sibling in chosen.items() if other != low and not _overlap(other, low)]
 
