@@ -77,7 +77,9 @@ def fused_heading(text: str, written_lower: frozenset[str], rules: Profile) -> b
     …" (a name, then a plural noun that is not the verb), "Verbal Behaviour Skinner defined …" (a
     title-cased word, then a name). A name here is a word the document never writes in lower case
     and the language rarely uses; acronyms ("AES encryption"), hyphenated and possessive words, and
-    German, which capitalises every noun, are left alone."""
+    German, which capitalises every noun, are left alone. (english.first_verb refuses the glued
+    headings the sentence alone shows, "Balanced Logic Styles A first way …"; these need the
+    document's own spelling of each word.)"""
     if rules.cjk or rules.nouns_capitalised:
         return False
     words = _LATIN_WORD.findall(text)
