@@ -48,13 +48,6 @@ class Siblings:
                 found |= terms - {key.lower()}
         return found
 
-    def _listed(self, low: str) -> set[str]:
-        """The other known terms of the lists the term is an item of."""
-        found: set[str] = set()
-        for terms in self._enumerations(low):
-            found |= terms - {low}
-        return found
-
     def _enumerations(self, low: str) -> list[frozenset[str]]:
         """The known terms of each list the term is an item of (itself included). Only paragraphs
         that name the term are read, once per term: the list pattern over a whole 117-page text was a
@@ -144,7 +137,7 @@ class Siblings:
                 and self._kind_of_its_head(known[other])
             ):
                 chosen.setdefault(other, Sibling(known[other], "head"))
-        for other in sorted(self._listed(low)):
+        for other in sorted(self.listed_with(low, 1)):  # every list: each names two terms at least
             chosen.setdefault(other, Sibling(known[other], "list"))
         return [sibling for other, sibling in chosen.items() if other != low and not _overlap(other, low)]
 
